@@ -1,0 +1,53 @@
+"""SQLAlchemy 2.x models for the two tables; column names keep the seed prototype's spelling."""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Product(Base):
+    __tablename__ = "product"
+
+    prdtCd: Mapped[str] = mapped_column(String(32), primary_key=True)
+    prdtGrpCd: Mapped[str] = mapped_column(String(32), index=True)
+    name_ko: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    monthlyFee: Mapped[int] = mapped_column(Integer)  # KRW per month
+    description_ko: Mapped[str] = mapped_column(Text)
+    description_en: Mapped[str] = mapped_column(Text)
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    age: Mapped[int] = mapped_column(Integer)  # years, 19-90
+    houseHold: Mapped[int] = mapped_column(Integer)  # people, 1-8
+    amt: Mapped[int] = mapped_column(Integer)  # monthly budget, thousands of KRW
+    size: Mapped[int] = mapped_column(Integer)  # home size, pyeong
+    score: Mapped[int] = mapped_column(Integer)  # membership score, 0-100
+    discRate: Mapped[int] = mapped_column(Integer)  # percent, 0-50
+    prdtGrpCd: Mapped[str] = mapped_column(String(32))
+    prdtCd: Mapped[str] = mapped_column(ForeignKey("product.prdtCd"))
+
+
+ALLOWED_TABLES = frozenset({"customer", "product"})
+
+SCHEMA_TEXT = """\
+Table customer (one row per customer renting a product)
+  id INTEGER primary key
+  age INTEGER -- years, 19-90
+  houseHold INTEGER -- people in the household, 1-8
+  amt INTEGER -- monthly rental budget in thousands of KRW (월 3만원 = 30)
+  size INTEGER -- home size in pyeong (평)
+  score INTEGER -- membership score 0-100
+  discRate INTEGER -- discount rate in percent 0-50
+  prdtGrpCd TEXT -- product group: '정수기' (water purifier), '공기청정기' (air purifier), '비데' (bidet), '식기세척기' (dishwasher), '매트리스' (mattress)
+  prdtCd TEXT -- product code: '정수기1','정수기2','정수기3','공기청정기1','공기청정기2','비데1','비데2','식기세척기1','식기세척기2','매트리스1'
+Table product (the catalogue)
+  prdtCd TEXT primary key, prdtGrpCd TEXT, name_ko TEXT, name_en TEXT, monthlyFee INTEGER (KRW per month), description_ko TEXT, description_en TEXT
+"""

@@ -1,0 +1,1 @@
+"""The engine: settings, the two pipelines, the SQL guard and the CLI."""

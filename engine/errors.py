@@ -1,0 +1,155 @@
+"""Every error a user can meet, each mapped to one message in Korean and English.
+
+`exit_code` follows the CLI contract: 2 for refused or bad input, 1 for backend or internal failures.
+Messages never include secrets or raw backend payloads; `detail` is a short, already-safe fragment.
+"""
+from __future__ import annotations
+
+
+class ChatError(Exception):
+    """Base of every user-facing error."""
+
+    code = "internal_error"
+    exit_code = 1
+    refused = False
+    ko = "요청을 처리하지 못했어요. 잠시 후 다시 시도해 주세요."
+    en = "Something went wrong handling that request. Please try again shortly."
+
+    def __init__(self, detail: str = "", **params):
+        self.detail = detail
+        self.params = params
+        super().__init__(f"{self.code}: {detail}" if detail else self.code)
+
+    def message(self, lang: str = "en") -> str:
+        template = self.ko if lang == "ko" else self.en
+        text = template.format(detail=self.detail, **self.params)
+        return text
+
+    def to_json(self, lang: str = "en") -> dict:
+        payload = {"error": self.message(lang), "code": self.code, "refused": self.refused}
+        if self.detail:
+            payload["detail"] = self.detail
+        return payload
+
+
+class BadInput(ChatError):
+    code = "bad_input"
+    exit_code = 2
+    refused = True
+    ko = "입력을 이해하지 못했어요: {detail}"
+    en = "That input could not be used: {detail}"
+
+
+class EmptyInput(BadInput):
+    code = "empty_input"
+    ko = "메시지가 비어 있어요. 내용을 입력해 주세요."
+    en = "The message is empty. Please type something."
+
+
+class InputTooLong(BadInput):
+    code = "input_too_long"
+    ko = "메시지가 너무 길어요 ({length:,}자). {limit:,}자 이내로 줄여 주세요."
+    en = "The message is too long ({length:,} characters). Please keep it under {limit:,}."
+
+
+class UnsupportedLanguage(BadInput):
+    code = "unsupported_language"
+    ko = "한국어 또는 영어로 입력해 주세요."
+    en = "Please write in Korean or English."
+
+
+class SqlRefused(ChatError):
+    code = "sql_refused"
+    exit_code = 2
+    refused = True
+    ko = "이 SQL은 실행할 수 없어요: {detail}. 읽기 전용 SELECT 문 하나만 실행할 수 있어요."
+    en = "That SQL was refused: {detail}. Only a single read-only SELECT statement can run."
+
+
+class QueryInterrupted(SqlRefused):
+    code = "query_interrupted"
+    ko = "쿼리가 제한 시간({seconds}초)을 넘겨 중단했어요. 조건을 좁혀 다시 시도해 주세요."
+    en = "The query ran past its {seconds}-second limit and was stopped. Try a narrower question."
+
+
+class QueryFailed(ChatError):
+    code = "query_failed"
+    exit_code = 1
+    ko = "데이터베이스가 쿼리를 실행하지 못했어요: {detail}"
+    en = "The database could not run the query: {detail}"
+
+
+class CannotAnswer(ChatError):
+    code = "cannot_answer"
+    exit_code = 2
+    refused = True
+    ko = "이 질문은 답할 수 없어요. 이런 질문은 어떠세요?\n{suggestions}"
+    en = "I can't answer that one. You could try:\n{suggestions}"
+
+    def __init__(self, detail: str = "", suggestions: list[str] | None = None):
+        self.suggestions = list(suggestions or [])
+        super().__init__(detail, suggestions="\n".join(f"- {s}" for s in self.suggestions))
+
+    def to_json(self, lang: str = "en") -> dict:
+        return {**super().to_json(lang), "suggestions": self.suggestions}
+
+
+class UnknownBackend(ChatError, KeyError):
+    code = "unknown_backend"
+    exit_code = 2
+    refused = True
+    ko = "알 수 없는 백엔드예요: {detail}. 사용 가능: {choices}"
+    en = "Unknown backend: {detail}. Available: {choices}"
+
+    def __init__(self, detail: str, choices: list[str]):
+        self.choices = list(choices)
+        super().__init__(detail, choices=", ".join(self.choices))
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+class BackendError(ChatError):
+    code = "backend_error"
+    exit_code = 1
+    ko = "추천 엔진({backend})이 응답하지 못했어요. 잠시 후 다시 시도해 주세요."
+    en = "The {backend} backend failed to answer. Please try again shortly."
+
+    def __init__(self, detail: str = "", backend: str = "backend"):
+        super().__init__(detail, backend=backend)
+
+
+class BackendNotConfigured(BackendError):
+    code = "backend_not_configured"
+    ko = "{backend} 백엔드 설정이 없어요: {detail}"
+    en = "The {backend} backend is not configured: missing {detail}"
+
+
+class BackendTimeout(BackendError):
+    code = "backend_timeout"
+    ko = "{backend} 백엔드가 제시간에 응답하지 않았어요. 잠시 후 다시 시도해 주세요."
+    en = "The {backend} backend did not answer in time. Please try again shortly."
+
+
+class BackendThrottled(BackendError):
+    code = "backend_throttled"
+    ko = "{backend} 백엔드 요청이 많아 잠시 제한되었어요. 잠시 후 다시 시도해 주세요."
+    en = "The {backend} backend is busy (throttled). Please try again in a moment."
+
+
+class BackendOutputInvalid(BackendError):
+    code = "backend_output_invalid"
+    ko = "{backend} 백엔드가 이해할 수 없는 결과를 돌려줬어요: {detail}"
+    en = "The {backend} backend returned output that could not be used: {detail}"
+
+
+class PluginLoadError(ChatError):
+    code = "plugin_load_error"
+    ko = "플러그인을 불러오지 못했어요: {detail}"
+    en = "A plugin failed to load: {detail}"
+
+
+class ModelUnavailable(ChatError):
+    code = "model_unavailable"
+    ko = "추천 모델을 불러오지 못했어요: {detail}"
+    en = "The recommender model could not be loaded: {detail}"

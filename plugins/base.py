@@ -1,0 +1,92 @@
+"""What a backend is: a small class whose capabilities are class attributes, plus the values it returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    missing: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"ready": self.ready, "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
+class VectorizeRequest:
+    text: str
+    language: str  # "ko" or "en"
+    carried: dict[str, float] = field(default_factory=dict)  # features known from earlier turns
+    carried_group: str | None = None
+
+
+@dataclass(frozen=True)
+class VectorizeResult:
+    """What the backend itself read from the text: None means 'not stated', never a guess."""
+
+    features: dict[str, float | None]
+    product_group: str | None
+    raw: str
+
+
+@dataclass(frozen=True)
+class Example:
+    question: str
+    sql: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class SqlRequest:
+    question: str
+    language: str
+    schema_text: str
+    examples: tuple[Example, ...] = ()
+    history: tuple[Turn, ...] = ()  # earlier question/SQL pairs of this conversation, oldest first
+    error_feedback: str | None = None  # the database's complaint about the previous attempt
+
+
+@dataclass(frozen=True)
+class SqlResult:
+    """One SQL string (or None when the backend declines), with the backend's raw output."""
+
+    sql: str | None
+    raw: str
+    suggestions: tuple[str, ...] = ()
+    answer: str | None = None  # some backends (Knowledge Base) also write a prose answer
+
+
+class Backend:
+    backend_id: ClassVar[str] = ""
+    aliases: ClassVar[tuple[str, ...]] = ()
+    description: ClassVar[str] = ""
+    # Settings field names this backend cannot run without; reported upper-cased as env variables.
+    required_settings: ClassVar[tuple[str, ...]] = ()
+    # LLM backends get retries with the database error fed back; deterministic ones do not.
+    retry_on_db_error: ClassVar[bool] = True
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    @classmethod
+    def readiness(cls, settings) -> Readiness:
+        missing = tuple(name.upper() for name in cls.required_settings if not getattr(settings, name, None))
+        return Readiness(ready=not missing, missing=missing)
+
+
+class Vectorizer(Backend):
+    def vectorize(self, request: VectorizeRequest) -> VectorizeResult:
+        raise NotImplementedError
+
+
+class SqlGenerator(Backend):
+    def generate_sql(self, request: SqlRequest) -> SqlResult:
+        raise NotImplementedError
