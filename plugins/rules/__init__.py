@@ -1,0 +1,16 @@
+"""The offline, deterministic `rules` backends: registered through the hooks like any third-party plugin."""
+from plugins.hookspecs import hookimpl
+
+
+@hookimpl
+def register_vectorizers(register):
+    from plugins.rules.vectorizer import RulesVectorizer
+
+    register(RulesVectorizer)
+
+
+@hookimpl
+def register_sql_generators(register):
+    from plugins.rules.sql import RulesSqlGenerator
+
+    register(RulesSqlGenerator)
