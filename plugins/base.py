@@ -90,3 +90,7 @@ class Vectorizer(Backend):
 class SqlGenerator(Backend):
     def generate_sql(self, request: SqlRequest) -> SqlResult:
         raise NotImplementedError
+
+    def write_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> str | None:
+        """An LLM backend may phrase the answer itself; None means the engine's templates answer."""
+        return None

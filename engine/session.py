@@ -1,0 +1,25 @@
+"""What one conversation remembers between turns; each browser session or CLI batch owns one."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from plugins.base import Turn
+
+
+@dataclass
+class ChatSession:
+    carried: dict[str, float] = field(default_factory=dict)  # features stated in earlier turns
+    carried_group: str | None = None
+    sql_history: list[Turn] = field(default_factory=list)  # earlier analytics question/SQL, oldest first
+
+    def remember_features(self, stated: dict[str, float | None], group: str | None) -> None:
+        self.carried.update({name: value for name, value in stated.items() if value is not None})
+        if group:
+            self.carried_group = group
+
+    def remember_sql(self, question: str, sql: str, keep: int) -> None:
+        self.sql_history.append(Turn(question=question, sql=sql))
+        del self.sql_history[: max(0, len(self.sql_history) - keep)]
+
+    def recent_sql(self, keep: int) -> tuple[Turn, ...]:
+        return tuple(self.sql_history[-keep:]) if keep else ()
