@@ -1,0 +1,177 @@
+"""The engine facade the CLI and the UI share: picks backends (with the rules fallback) and runs pipelines."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from engine.errors import UnknownBackend
+from engine.session import ChatSession
+from engine.text_input import validate_message
+from engine.vector import FeatureBounds, VectorReport, build_report, checked_result
+from plugins.base import Backend, VectorizeRequest
+
+log = logging.getLogger(__name__)
+
+FALLBACK_BACKEND = "rules"
+KINDS = ("vectorizer", "sql_generator")
+
+
+class Engine:
+    def __init__(self, settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._registry = None
+        self._instances: dict[tuple[str, str], Backend] = {}
+        self._bounds: FeatureBounds | None = None
+        self._recommender = None
+        self._analytics = None
+        self._database = None
+
+    # --- backends -------------------------------------------------------------------------------
+    @property
+    def registry(self):
+        if self._registry is None:
+            from plugins.manager import get_registry
+
+            self._registry = get_registry(self.settings)
+        return self._registry
+
+    def _class_for(self, kind: str, name: str):
+        lookup = self.registry.vectorizer_class if kind == "vectorizer" else self.registry.sql_generator_class
+        return lookup(name)
+
+    def backend_status(self) -> dict:
+        """Every registered backend with its readiness, and plugins that failed to load."""
+        status = {}
+        for kind, table in (("vectorizers", self.registry.vectorizers), ("sql_generators", self.registry.sql_generators)):
+            status[kind] = [
+                {"id": backend_id, "description": cls.description, **cls.readiness(self.settings).to_json()}
+                for backend_id, cls in sorted(table.items())
+            ]
+        status["defaults"] = {"vectorizer": self.settings.vectorizer, "sql_generator": self.settings.sql_generator}
+        status["fallbacks"] = {kind: self.fallback_for(kind) for kind in KINDS}
+        status["failed_plugins"] = self.registry.failures
+        return status
+
+    def fallback_for(self, kind: str, name: str | None = None) -> dict | None:
+        """Why the chosen backend cannot run and that `rules` answers instead; None when it can run."""
+        name = name or (self.settings.vectorizer if kind == "vectorizer" else self.settings.sql_generator)
+        cls = self._class_for(kind, name)
+        readiness = cls.readiness(self.settings)
+        if readiness.ready:
+            return None
+        missing = ", ".join(readiness.missing)
+        return {
+            "requested": name,
+            "used": FALLBACK_BACKEND,
+            "missing": list(readiness.missing),
+            "message_ko": f"{name} 백엔드 설정({missing})이 없어 오프라인 rules 백엔드로 동작해요.",
+            "message_en": f"The {name} backend is missing {missing}; running on the offline rules backend.",
+        }
+
+    def backend(self, kind: str, name: str | None = None) -> tuple[Backend, dict | None]:
+        name = name or (self.settings.vectorizer if kind == "vectorizer" else self.settings.sql_generator)
+        self._class_for(kind, name)  # unknown names fail loudly, before any fallback
+        fallback = self.fallback_for(kind, name)
+        if fallback:
+            log.warning(fallback["message_en"])
+            name = FALLBACK_BACKEND
+        cls = self._class_for(kind, name)
+        key = (kind, cls.backend_id)
+        with self._lock:
+            if key not in self._instances:
+                self._instances[key] = cls(self.settings)
+            return self._instances[key], fallback
+
+    # --- recommendation -----------------------------------------------------------------------
+    @property
+    def bounds(self) -> FeatureBounds:
+        if self._bounds is None:
+            self._bounds = FeatureBounds.load()
+        return self._bounds
+
+    def vectorize(self, text: str, session: ChatSession | None = None, backend: str | None = None) -> VectorReport:
+        session = session if session is not None else ChatSession()
+        cleaned, language = validate_message(text, self.settings.max_input_chars)
+        vectorizer, fallback = self.backend("vectorizer", backend)
+        request = VectorizeRequest(cleaned, language, dict(session.carried), session.carried_group)
+        started = time.perf_counter()
+        result = checked_result(vectorizer.vectorize(request), vectorizer.backend_id)
+        latency = (time.perf_counter() - started) * 1000
+        report = build_report(result, session, self.bounds, backend=vectorizer.backend_id, language=language)
+        report.latency_ms, report.fallback = latency, fallback
+        session.remember_features(report.stated, result.product_group)
+        return report
+
+    @property
+    def recommender(self):
+        with self._lock:
+            if self._recommender is None:
+                from models.serving import Recommender  # the only place the app pulls in TensorFlow
+
+                self._recommender = Recommender.load(self.settings.model_path)
+            return self._recommender
+
+    def recommend(self, text: str, session: ChatSession | None = None, backend: str | None = None):
+        from engine.recommend import Recommendation, explain, rank
+        from engine.replies import compose_reply
+
+        session = session if session is not None else ChatSession()
+        recommender = self.recommender  # load before touching the session, so a failure changes nothing
+        report = self.vectorize(text, session, backend)
+        labels = list(recommender.class_labels)
+        probabilities = recommender.predict_proba([report.vector()])[0]
+        rec = Recommendation(vector=report, top=rank(probabilities, labels, report.product_group))
+        rec.drivers, rec.ask_next = explain(recommender.predict_proba, report, labels, self.bounds)
+        rec.reply = compose_reply(rec)
+        return rec
+
+    # --- analytics ----------------------------------------------------------------------------
+    @property
+    def database(self):
+        with self._lock:
+            if self._database is None:
+                from db.build import ensure_database
+                from engine.sql_exec import ReadOnlyDatabase
+
+                url = ensure_database(self.settings)
+                self._database = ReadOnlyDatabase(
+                    url,
+                    timeout_seconds=self.settings.sql_timeout_seconds,
+                    max_rows=self.settings.sql_max_rows,
+                    max_chars=self.settings.sql_max_chars,
+                )
+            return self._database
+
+    @property
+    def analytics(self):
+        database = self.database
+        with self._lock:
+            if self._analytics is None:
+                from engine.analytics import AnalyticsPipeline
+                from engine.retrieval import KnowledgeBase
+
+                self._analytics = AnalyticsPipeline(
+                    database, KnowledgeBase.load(), history_turns=self.settings.sql_history_turns
+                )
+            return self._analytics
+
+    def ask(self, question: str, session: ChatSession | None = None, backend: str | None = None):
+        session = session if session is not None else ChatSession()
+        cleaned, language = validate_message(question, self.settings.max_input_chars)
+        generator, fallback = self.backend("sql_generator", backend)
+        answer = self.analytics.answer(cleaned, language, generator, session)
+        answer.fallback = fallback
+        return answer
+
+    def run_sql(self, sql: str):
+        return self.database.run(sql)
+
+
+def known_backends(engine: Engine, kind: str) -> list[str]:
+    table = engine.registry.vectorizers if kind == "vectorizer" else engine.registry.sql_generators
+    return sorted(table)
+
+
+__all__ = ["Engine", "UnknownBackend", "known_backends"]

@@ -1,0 +1,89 @@
+"""The recommendation step: the model's probabilities -> group filter -> top 3 -> what drove the choice."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from db.catalog import PRODUCTS_BY_CODE
+from engine.features import FEATURES
+from engine.vector import FeatureBounds, VectorReport
+
+TOP_N = 3
+
+
+@dataclass(frozen=True)
+class Pick:
+    code: str
+    group: str
+    probability: float
+
+    def to_json(self, lang: str = "en") -> dict:
+        product = PRODUCTS_BY_CODE[self.code]
+        return {
+            "prdtCd": self.code,
+            "prdtGrpCd": self.group,
+            "probability": round(self.probability, 6),
+            "name": product.name(lang),
+            "monthly_fee": product.monthly_fee,
+        }
+
+
+@dataclass
+class Recommendation:
+    vector: VectorReport
+    top: list[Pick]
+    drivers: list[str] = field(default_factory=list)  # stated features that moved the top pick most
+    ask_next: str | None = None  # the unstated feature whose value would change the ranking most
+    reply: str = ""
+
+    def to_json(self) -> dict:
+        payload = self.vector.to_json()
+        payload["top"] = [pick.to_json(self.vector.language) for pick in self.top]
+        payload["drivers"] = self.drivers
+        payload["ask_next"] = self.ask_next
+        payload["reply"] = self.reply
+        return payload
+
+
+def rank(probabilities: np.ndarray, labels: list[str], group: str | None, top_n: int = TOP_N) -> list[Pick]:
+    """Best first; a named group keeps only its products, renormalised so they sum to one."""
+    codes = list(labels)
+    probs = np.asarray(probabilities, dtype=np.float64)
+    if group:
+        keep = [i for i, code in enumerate(codes) if PRODUCTS_BY_CODE[code].group == group]
+        codes = [codes[i] for i in keep]
+        probs = probs[keep]
+        total = probs.sum()
+        probs = probs / total if total > 0 else np.full(len(codes), 1.0 / len(codes))
+    order = sorted(range(len(codes)), key=lambda i: (-probs[i], codes[i]))[:top_n]
+    return [Pick(codes[i], PRODUCTS_BY_CODE[codes[i]].group, float(probs[i])) for i in order]
+
+
+def explain(predict, report: VectorReport, labels: list[str], bounds: FeatureBounds) -> tuple[list[str], str | None]:
+    """Sensitivity in one batch: how far the top pick falls when a stated fact is replaced by its median,
+    and how far the ranking moves when an assumed fact swings across its range."""
+    base = np.array(report.vector(), dtype=np.float32)
+    stated = [n for n in FEATURES if report.sources[n] in ("extracted", "carried")]
+    assumed = [n for n in FEATURES if report.sources[n] == "default"]
+    rows = [base]
+    for name in stated:
+        row = base.copy()
+        row[FEATURES.index(name)] = bounds.median[name]
+        rows.append(row)
+    for name in assumed:
+        for edge in (bounds.low[name], bounds.high[name]):
+            row = base.copy()
+            row[FEATURES.index(name)] = (edge + bounds.median[name]) / 2
+            rows.append(row)
+    probs = predict(np.stack(rows))
+    top_index = labels.index(rank(probs[0], labels, report.product_group, 1)[0].code)
+    drops = {name: float(probs[0, top_index] - probs[1 + i, top_index]) for i, name in enumerate(stated)}
+    drivers = [name for name, drop in sorted(drops.items(), key=lambda kv: -kv[1]) if drop > 0.01][:3]
+    offset = 1 + len(stated)
+    swings = {}
+    for i, name in enumerate(assumed):
+        low_row, high_row = probs[offset + 2 * i], probs[offset + 2 * i + 1]
+        swings[name] = float(np.abs(low_row - probs[0]).sum() + np.abs(high_row - probs[0]).sum())
+    ask_next = max(swings, key=lambda n: (swings[n], -FEATURES.index(n))) if swings else None
+    return drivers, ask_next

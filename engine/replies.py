@@ -1,0 +1,75 @@
+"""The recommendation reply, in the customer's language: picks with fees, what drove them, what was assumed."""
+from __future__ import annotations
+
+from db.catalog import PRODUCTS_BY_CODE, group_name
+from engine.features import FEATURE_INFO
+from engine.recommend import Recommendation
+
+_QUESTIONS = {
+    "age": ("나이가 어떻게 되세요?", "How old are you?"),
+    "houseHold": ("몇 명이 함께 사세요?", "How many people live in your home?"),
+    "amt": ("한 달 렌탈 예산은 얼마 정도인가요?", "What monthly rental budget do you have in mind?"),
+    "size": ("집 평수(또는 ㎡)가 어떻게 되세요?", "How big is your home (pyeong or m²)?"),
+    "score": ("멤버십 점수를 알고 계신가요?", "Do you know your membership score?"),
+    "discRate": ("받으실 수 있는 할인율이 있나요?", "Do you have a discount rate with us?"),
+}
+
+
+def format_value(name: str, value: float, lang: str) -> str:
+    if name == "amt":
+        won = value * 1000
+        if lang == "ko":
+            man = won / 10_000
+            return f"월 {man:g}만원" if man >= 1 else f"월 {won:,.0f}원"
+        return f"{won:,.0f} KRW/month"
+    info = FEATURE_INFO[name]
+    number = f"{value:g}" if name == "size" else f"{value:.0f}"
+    if lang == "ko":
+        return f"{info.label_ko} {number}{info.unit_ko}"
+    if name == "age":
+        return f"age {number}"
+    return f"{info.label_en} {number}{'%' if name == 'discRate' else ' ' + info.unit_en}"
+
+
+def _fee(code: str, lang: str) -> str:
+    fee = PRODUCTS_BY_CODE[code].monthly_fee
+    return f"월 {fee:,}원" if lang == "ko" else f"{fee:,} KRW/month"
+
+
+def compose_reply(rec: Recommendation) -> str:
+    lang, report = rec.vector.language, rec.vector
+    lines = []
+    if report.product_group:
+        group = group_name(report.product_group, lang)
+        lines.append(f"{group} 중에서 추천드려요:" if lang == "ko" else f"Here are my {group} picks for you:")
+    else:
+        lines.append("고객님께 맞는 제품을 추천드려요:" if lang == "ko" else "Here are the products that fit you best:")
+    for i, pick in enumerate(rec.top, 1):
+        product = PRODUCTS_BY_CODE[pick.code]
+        fit = "적합도" if lang == "ko" else "fit"
+        lines.append(f"{i}. {product.name(lang)} ({pick.code}) — {_fee(pick.code, lang)} · {fit} {pick.probability:.0%}")
+    stated = [n for n, s in report.sources.items() if s in ("extracted", "carried")]
+    assumed = [n for n, s in report.sources.items() if s == "default"]
+    if rec.drivers:
+        facts = ", ".join(format_value(n, report.features[n], lang) for n in rec.drivers)
+        lines.append(f"가장 크게 작용한 정보: {facts}." if lang == "ko" else f"What mattered most: {facts}.")
+    elif stated:
+        facts = ", ".join(format_value(n, report.features[n], lang) for n in stated)
+        lines.append(f"말씀하신 정보: {facts}." if lang == "ko" else f"What you told me: {facts}.")
+    for name, change in report.clamped.items():
+        info = FEATURE_INFO[name]
+        if lang == "ko":
+            lines.append(f"{info.label_ko} {change['stated']:g}{info.unit_ko}은(는) 학습 범위를 벗어나 "
+                         f"{change['used']:g}{info.unit_ko}(으)로 맞춰 계산했어요.")
+        else:
+            lines.append(f"Your {info.label_en} ({change['stated']:g}) is outside what the model knows, "
+                         f"so I used {change['used']:g}.")
+    if assumed:
+        values = ", ".join(format_value(n, report.features[n], lang) for n in assumed)
+        lines.append(f"말씀하지 않은 정보는 고객 평균으로 가정했어요: {values}." if lang == "ko"
+                     else f"For what you didn't mention I assumed typical values: {values}.")
+    if rec.ask_next:
+        ko, en = _QUESTIONS[rec.ask_next]
+        lines.append(f"{ko} 알려주시면 더 정확하게 추천해 드릴게요." if lang == "ko"
+                     else f"{en} Telling me would sharpen the recommendation.")
+    return "\n".join(lines)

@@ -1,0 +1,119 @@
+"""Turns a backend's reading of the text into the model's input: sources, carried values, defaults, clamping."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+from engine.errors import BackendOutputInvalid
+from engine.features import FEATURE_INFO, FEATURES, PRODUCT_GROUPS
+from engine.paths import MODEL_METADATA_FILE
+from engine.session import ChatSession
+from plugins.base import VectorizeResult
+
+
+@dataclass(frozen=True)
+class FeatureBounds:
+    """Training-range bounds and medians; read from the model's metadata JSON, so no TensorFlow import."""
+
+    low: dict[str, float]
+    high: dict[str, float]
+    median: dict[str, float]
+
+    @classmethod
+    def from_metadata(cls, metadata: dict | None) -> "FeatureBounds":
+        stats = (metadata or {}).get("feature_stats", {})
+        low, high, median = {}, {}, {}
+        for name in FEATURES:
+            info, stat = FEATURE_INFO[name], stats.get(name, {})
+            low[name] = float(stat.get("min", info.low))
+            high[name] = float(stat.get("max", info.high))
+            median[name] = float(stat.get("median", info.fallback_default))
+        return cls(low, high, median)
+
+    @classmethod
+    def load(cls, path=MODEL_METADATA_FILE) -> "FeatureBounds":
+        try:
+            return cls.from_metadata(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return cls.from_metadata(None)
+
+
+@dataclass
+class VectorReport:
+    """Exactly what the vectorizer produced and what the model will see; the 'show vector' panel."""
+
+    backend: str
+    language: str
+    features: dict[str, float]
+    sources: dict[str, str]
+    stated: dict[str, float | None]
+    clamped: dict[str, dict] = field(default_factory=dict)
+    product_group: str | None = None
+    raw: str = ""
+    latency_ms: float = 0.0
+    fallback: dict | None = None
+
+    def to_json(self) -> dict:
+        payload = {
+            "backend": self.backend,
+            "language": self.language,
+            "features": self.features,
+            "sources": self.sources,
+            "product_group": self.product_group,
+            "clamped": self.clamped,
+            "raw": self.raw,
+            "latency_ms": round(self.latency_ms, 3),
+        }
+        if self.fallback:
+            payload["fallback"] = self.fallback
+        return payload
+
+    def vector(self) -> list[float]:
+        return [self.features[name] for name in FEATURES]
+
+
+def checked_result(result: VectorizeResult, backend: str) -> VectorizeResult:
+    """Nothing unvalidated reaches the model, whatever a third-party backend returns."""
+    if not isinstance(result, VectorizeResult):
+        raise BackendOutputInvalid("not a VectorizeResult", backend=backend)
+    unknown = set(result.features) - set(FEATURES)
+    if unknown:
+        raise BackendOutputInvalid(f"unknown features {sorted(unknown)}", backend=backend)
+    for name, value in result.features.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise BackendOutputInvalid(f"{name} is not a finite number", backend=backend)
+    if result.product_group is not None and result.product_group not in PRODUCT_GROUPS:
+        raise BackendOutputInvalid("unknown product group", backend=backend)
+    return result
+
+
+def build_report(
+    result: VectorizeResult, session: ChatSession, bounds: FeatureBounds, *, backend: str, language: str
+) -> VectorReport:
+    features, sources, clamped = {}, {}, {}
+    stated = {name: result.features.get(name) for name in FEATURES}
+    for name in FEATURES:
+        if stated[name] is not None:
+            value, sources[name] = float(stated[name]), "extracted"
+        elif name in session.carried:
+            value, sources[name] = float(session.carried[name]), "carried"
+        else:
+            value, sources[name] = bounds.median[name], "default"
+        limited = min(max(value, bounds.low[name]), bounds.high[name])
+        if limited != value:
+            clamped[name] = {"stated": value, "used": limited}
+        features[name] = limited
+    group = result.product_group or session.carried_group
+    return VectorReport(
+        backend=backend,
+        language=language,
+        features=features,
+        sources=sources,
+        stated=stated,
+        clamped=clamped,
+        product_group=group,
+        raw=result.raw,
+    )
