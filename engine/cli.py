@@ -1,0 +1,148 @@
+"""`python -m engine COMMAND`: one JSON object on stdout, logs on stderr, exit 0 / 2 refused / 1 failure."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from engine.errors import ChatError
+
+log = logging.getLogger("engine")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m engine", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build-db", help="build the customer database")
+    build.add_argument("--rows", type=int, default=70_000)
+    build.add_argument("--seed", type=int, default=42)
+    build.add_argument("--csv", type=Path, help="import real purchase records instead of synthetic ones")
+
+    train = sub.add_parser("train", help="train the recommender and write its artifacts")
+    train.add_argument("--epochs", type=int, default=100)
+    train.add_argument("--batch-size", type=int, default=5000)
+
+    for name, what in (("vectorize", "TEXT"), ("recommend", "TEXT"), ("sql", "QUESTION")):
+        cmd = sub.add_parser(name, help=f"{name} one {what.lower()} (or --batch FILE, one per line)")
+        cmd.add_argument("--backend", help="backend id (default: from settings)")
+        cmd.add_argument("--batch", help="file with one request per line, '-' for stdin")
+        cmd.add_argument("text", nargs="?", metavar=what)
+
+    run_sql = sub.add_parser("run-sql", help="run one SELECT through the guard")
+    run_sql.add_argument("sql")
+
+    sub.add_parser("plugins", help="list backends and their readiness")
+
+    deploy = sub.add_parser("deploy-flow", help="create or update the Bedrock Prompt, Flow and alias")
+    deploy.add_argument("--model-id")
+    deploy.add_argument("--role-arn")
+    deploy.add_argument("--dry-run", action="store_true")
+
+    export = sub.add_parser("export-kb", help="write the sample queries as Knowledge Base documents")
+    export.add_argument("directory", type=Path)
+    return parser
+
+
+def _emit(payload: dict, stream) -> None:
+    stream.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")
+    stream.flush()
+
+
+def _language_of(text: str | None) -> str:
+    from engine.text_input import detect_language
+
+    return detect_language(text or "")
+
+
+def _one_request(engine, command: str, text: str | None, backend: str | None) -> dict:
+    from engine.session import ChatSession
+
+    session = ChatSession()
+    if command == "vectorize":
+        return engine.vectorize(text, session, backend).to_json()
+    if command == "recommend":
+        return engine.recommend(text, session, backend).to_json()
+    answer = engine.ask(text, session, backend)
+    payload = answer.to_json()
+    payload["fallback"] = getattr(answer, "fallback", None)
+    return payload
+
+
+def _serve_requests(engine, args, out) -> int:
+    """Single text or a batch; a batch line that fails prints its error object and the batch goes on."""
+    if args.batch is None:
+        return _emit(_one_request(engine, args.command, args.text, args.backend), out) or 0
+    source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
+    worst = 0
+    with source:
+        for line in source:
+            text = line.rstrip("\n")
+            try:
+                _emit(_one_request(engine, args.command, text, args.backend), out)
+            except ChatError as exc:
+                _emit(exc.to_json(_language_of(text)), out)
+                worst = 1 if 1 in (worst, exc.exit_code) else max(worst, exc.exit_code)
+    return worst
+
+
+def _run(args, out) -> int:
+    from engine.settings import load_settings
+
+    settings = load_settings()
+    if args.command == "build-db":
+        from db.build import build_database
+
+        return _emit(build_database(settings.database_url, args.rows, args.seed, args.csv), out) or 0
+    if args.command == "train":
+        from models.train import train
+
+        return _emit(train(settings, epochs=args.epochs, batch_size=args.batch_size), out) or 0
+    if args.command == "deploy-flow":
+        from plugins.deploy_flow import deploy_flow
+
+        result = deploy_flow(settings, model_id=args.model_id, role_arn=args.role_arn, dry_run=args.dry_run)
+        return _emit(result, out) or 0
+    if args.command == "export-kb":
+        from db.knowledge_base import export_documents, load_pairs
+
+        written = export_documents(load_pairs(), args.directory)
+        return _emit({"directory": str(args.directory), "documents": len(written)}, out) or 0
+
+    from engine.app import Engine
+
+    engine = Engine(settings)
+    if args.command == "plugins":
+        return _emit(engine.backend_status(), out) or 0
+    if args.command == "run-sql":
+        return _emit(engine.run_sql(args.sql).to_json(), out) or 0
+    if args.batch is None and args.text is None:
+        raise SystemExit(f"{args.command}: give the text or --batch FILE")
+    kind = "sql_generator" if args.command == "sql" else "vectorizer"
+    fallback = engine.fallback_for(kind, args.backend)  # an unknown backend id is refused here
+    if fallback:
+        print(fallback["message_en"], file=sys.stderr)
+    return _serve_requests(engine, args, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    out = sys.stdout
+    text = getattr(args, "text", None) or getattr(args, "sql", None)
+    try:
+        # Libraries that print (Keras progress bars) must not corrupt the one JSON object on stdout.
+        with contextlib.redirect_stdout(sys.stderr):
+            return _run(args, out)
+    except ChatError as exc:
+        _emit(exc.to_json(_language_of(text)), out)
+        return exc.exit_code
+    except Exception as exc:  # the contract promises JSON even for bugs; details go to stderr only
+        log.exception("internal error")
+        _emit({"error": f"internal error: {type(exc).__name__}", "code": "internal_error", "refused": False}, out)
+        return 1
