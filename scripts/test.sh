@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to the whole test suite, offline. `.ci/run` runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh dev
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    # The browser test drives Debian's Chromium; Playwright never downloads a browser here.
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2 \
+        || echo "could not install chromium; the browser test will be skipped" >&2
+fi
+export GRADIO_ANALYTICS_ENABLED=False HF_HUB_OFFLINE=1 TF_CPP_MIN_LOG_LEVEL=2
+# pytest exits 5 when it collected no tests: that is a failure here, and set -e keeps it one.
+exec .venv/bin/python -m pytest "$@"

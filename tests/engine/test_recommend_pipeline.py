@@ -1,0 +1,94 @@
+"""The recommendation pipeline end to end on the rules backend and the committed model."""
+import numpy as np
+import pytest
+
+from db.catalog import PRODUCTS_BY_CODE
+from engine.app import Engine
+from engine.errors import EmptyInput, InputTooLong, UnsupportedLanguage
+from engine.features import FEATURES
+from engine.recommend import rank
+from engine.session import ChatSession
+from engine.settings import offline_settings
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(offline_settings())
+
+
+def test_named_group_ranks_only_that_group_renormalised(engine):
+    rec = engine.recommend("35살 4인 가족 30평 아파트, 월 3만원 정도로 정수기 찾아요")
+    assert rec.vector.product_group == "정수기"
+    assert {p.group for p in rec.top} == {"정수기"}
+    assert len(rec.top) == 3
+    assert sum(p.probability for p in rec.top) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_single_product_group_returns_what_exists(engine):
+    rec = engine.recommend("I need a mattress, I'm 60")
+    assert [p.code for p in rec.top] == ["매트리스1"]
+    assert rec.top[0].probability == pytest.approx(1.0)
+
+
+def test_without_a_group_the_top_three_are_the_models_best(engine):
+    rec = engine.recommend("I'm 28 and live alone in 10 pyeong")
+    probs = engine.recommender.predict_proba([rec.vector.vector()])[0]
+    labels = list(engine.recommender.class_labels)
+    expected = [labels[i] for i in np.argsort(-probs)[:3]]
+    assert [p.code for p in rec.top] == expected
+
+
+def test_out_of_range_values_are_clamped_and_reported(engine):
+    rec = engine.recommend("150살이고 월 500만원까지 괜찮아요")
+    clamped = rec.vector.clamped
+    assert clamped["age"]["stated"] == 150 and clamped["age"]["used"] == engine.bounds.high["age"]
+    assert rec.vector.features["amt"] == engine.bounds.high["amt"]
+    assert "학습 범위" in rec.reply
+
+
+def test_conversation_carries_earlier_facts_and_later_ones_override(engine):
+    session = ChatSession()
+    first = engine.recommend("35살이고 4인 가족이에요", session)
+    assert first.vector.sources["age"] == "extracted"
+    second = engine.recommend("30평이고 정수기 보고 있어요", session)
+    assert second.vector.sources["age"] == "carried" and second.vector.features["age"] == 35
+    assert second.vector.sources["size"] == "extracted"
+    third = engine.recommend("아, 사실 40살이에요", session)
+    assert third.vector.features["age"] == 40 and third.vector.sources["age"] == "extracted"
+    assert third.vector.product_group == "정수기"
+
+
+def test_reply_follows_the_customers_language_and_names_fees(engine):
+    ko = engine.recommend("35살 4인 가족 30평 정수기")
+    en = engine.recommend("I'm 35 with a family of four, water purifier please")
+    assert "월" in ko.reply and "원" in ko.reply
+    assert "KRW/month" in en.reply
+    for rec in (ko, en):
+        fee = PRODUCTS_BY_CODE[rec.top[0].code].monthly_fee
+        assert f"{fee:,}" in rec.reply
+
+
+def test_reply_says_what_was_assumed_and_asks_for_a_missing_fact(engine):
+    rec = engine.recommend("I'm 35")
+    assert rec.vector.sources["age"] == "extracted"
+    assert all(rec.vector.sources[n] == "default" for n in FEATURES if n != "age")
+    assert "assumed" in rec.reply
+    assert rec.ask_next in FEATURES and rec.ask_next != "age"
+
+
+@pytest.mark.parametrize("text, error", [
+    ("", EmptyInput), ("   \u200b ", EmptyInput), ("x" * 5000, InputTooLong),
+    ("Привет, мне тридцать пять лет", UnsupportedLanguage),
+])
+def test_bad_input_is_refused_and_the_session_is_untouched(engine, text, error):
+    session = ChatSession(carried={"age": 30.0})
+    with pytest.raises(error) as caught:
+        engine.recommend(text, session)
+    assert caught.value.message("ko") and caught.value.message("en")
+    assert session.carried == {"age": 30.0}
+
+
+def test_rank_orders_best_first_with_stable_ties():
+    labels = ["정수기1", "정수기2", "비데1"]
+    picks = rank(np.array([0.2, 0.2, 0.6]), labels, None)
+    assert [p.code for p in picks] == ["비데1", "정수기1", "정수기2"]
