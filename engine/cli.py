@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export-kb", help="write the sample queries as Knowledge Base documents")
     export.add_argument("directory", type=Path)
+    export.add_argument("--include-eval", action="store_true",
+                        help="also export the held-out pairs (then the SQL evaluation is no longer fair)")
     return parser
 
 
@@ -110,7 +112,8 @@ def _run(args, out) -> int:
     if args.command == "export-kb":
         from db.knowledge_base import export_documents, load_pairs
 
-        written = export_documents(load_pairs(), args.directory)
+        pairs = [p for p in load_pairs() if args.include_eval or p.split != "eval"]
+        written = export_documents(pairs, args.directory)
         return _emit({"directory": str(args.directory), "documents": len(written)}, out) or 0
 
     from engine.app import Engine
