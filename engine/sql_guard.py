@@ -1,0 +1,219 @@
+"""The gate every statement passes before any database sees it: exactly one read-only SELECT.
+
+The SQL is parsed with sqlglot and every node of the tree must be on a vetted allow-list, so syntax the
+parser does not understand (it falls back to a generic Command) is refused rather than waved through.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.tokens import TokenType
+
+from db.schema import ALLOWED_TABLES
+from engine.errors import BadInput, SqlRefused
+
+# SQLite's own names for the functions a read-only analytics query may call. The connection's authorizer
+# admits exactly these too, so both layers agree on what is harmless.
+SAFE_SQLITE_FUNCTIONS = frozenset({
+    "count", "sum", "total", "avg", "min", "max", "group_concat", "string_agg",
+    "abs", "round", "sign", "random", "ceil", "ceiling", "floor", "trunc", "sqrt", "pow", "power",
+    "exp", "ln", "log", "log10", "log2", "mod", "pi",
+    "coalesce", "ifnull", "nullif", "iif", "likely", "unlikely", "likelihood", "typeof", "quote",
+    "length", "octet_length", "lower", "upper", "substr", "substring", "instr", "replace",
+    "trim", "ltrim", "rtrim", "printf", "format", "hex", "unicode", "char", "like", "glob",
+    "date", "time", "datetime", "julianday", "strftime", "unixepoch", "timediff",
+    "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
+    "lag", "lead", "first_value", "last_value", "nth_value",
+})
+
+_QUERY_NODES = (
+    exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Subquery, exp.With, exp.CTE, exp.TableAlias,
+    exp.From, exp.Join, exp.Table, exp.Identifier, exp.Column, exp.Star, exp.Alias, exp.Where,
+    exp.Group, exp.Having, exp.Order, exp.Ordered, exp.Limit, exp.Offset, exp.Distinct,
+    exp.Window, exp.WindowSpec, exp.Filter, exp.Values, exp.Tuple, exp.Paren, exp.Collate,
+)
+_PREDICATE_NODES = (
+    exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not, exp.Is, exp.In,
+    exp.Between, exp.Like, exp.Glob, exp.Escape, exp.Exists, exp.Any, exp.All,
+    exp.NullSafeEQ, exp.NullSafeNEQ,
+)
+_VALUE_NODES = (
+    exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.DPipe, exp.BitwiseAnd, exp.BitwiseOr,
+    exp.BitwiseNot, exp.BitwiseLeftShift, exp.BitwiseRightShift,
+    exp.Literal, exp.Null, exp.Boolean, exp.CurrentDate, exp.CurrentTime, exp.CurrentTimestamp,
+    exp.Case, exp.If, exp.Cast, exp.DataType, exp.DataTypeParam,
+)
+# sqlglot turns these SQLite functions into typed nodes; each maps back to a name in SAFE_SQLITE_FUNCTIONS.
+_FUNCTION_NODES = (
+    exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Greatest, exp.Least, exp.GroupConcat,
+    exp.Abs, exp.Round, exp.Sign, exp.Rand, exp.Ceil, exp.Floor, exp.Trunc, exp.Sqrt, exp.Pow,
+    exp.Exp, exp.Ln, exp.Log, exp.Pi, exp.Coalesce, exp.Nullif, exp.Typeof,
+    exp.Length, exp.Lower, exp.Upper, exp.Substring, exp.StrPosition, exp.Replace, exp.Trim,
+    exp.Format, exp.Hex, exp.Unicode, exp.Chr, exp.Date, exp.TimeToStr, exp.TsOrDsToTimestamp,
+    exp.RowNumber, exp.Rank, exp.DenseRank, exp.PercentRank, exp.CumeDist, exp.Ntile,
+    exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue,
+)
+ALLOWED_NODES: frozenset[type] = frozenset(_QUERY_NODES + _PREDICATE_NODES + _VALUE_NODES + _FUNCTION_NODES)
+
+# A bare word (Var) is only harmless as a collation name or a window-frame keyword.
+_VAR_PARENTS = (exp.Collate, exp.WindowSpec)
+_TOP_LEVEL = (exp.Select, exp.Union, exp.Intersect, exp.Except)
+
+_SEMICOLON_LOOKALIKES = frozenset("\uff1b\u037e\ufe54\ufe14\u204f\u061b")
+# Letters that render as nothing (Hangul fillers, braille blank) hide keywords as well as control chars do.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+_SQLGLOT_DIALECTS = {
+    "sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql",
+    "mssql": "tsql", "oracle": "oracle", "duckdb": "duckdb",
+}
+
+_ECHO_LIMIT = 24
+
+
+def dialect_for_url(url: str) -> str:
+    """The sqlglot dialect that parses SQL for the database behind a SQLAlchemy URL."""
+    try:
+        backend = make_url(url).get_backend_name()
+    except (ArgumentError, ValueError):
+        raise BadInput("the database URL could not be read") from None
+    if backend not in _SQLGLOT_DIALECTS:
+        raise BadInput(f"unsupported database type {backend[:_ECHO_LIMIT]!r}")
+    return _SQLGLOT_DIALECTS[backend]
+
+
+def check_sql(
+    sql: str,
+    *,
+    max_chars: int = 10_000,
+    allowed_tables: frozenset[str] = ALLOWED_TABLES,
+    dialect: str = "sqlite",
+) -> str:
+    """Return the one SELECT in `sql` without comments around it or a trailing semicolon, or raise SqlRefused."""
+    if not isinstance(sql, str) or not sql.strip():
+        raise SqlRefused("there is no SQL statement")
+    if len(sql) > max_chars:
+        raise SqlRefused(f"the SQL is {len(sql):,} characters; the limit is {max_chars:,}")
+    _check_characters(sql)
+    statement, span = _parse_single(sql, dialect)
+    if not isinstance(statement, _TOP_LEVEL):
+        raise SqlRefused(f"only SELECT can run, not {_statement_kind(statement, sql, span)}")
+    tables = frozenset(name.lower() for name in allowed_tables)
+    for node in statement.walk():
+        _check_node(node, tables, dialect)
+    return sql[span[0]:span[1]]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _ECHO_LIMIT else text[:_ECHO_LIMIT] + "…"
+
+
+def _check_characters(sql: str) -> None:
+    """Refuse characters that hide or split keywords; silently removing them would run SQL nobody reviewed."""
+    for position, ch in enumerate(sql):
+        if ch in "\t\n\r":
+            continue
+        if ch == "\x00":
+            raise SqlRefused(f"the SQL contains a NUL character at position {position}")
+        if ch in _SEMICOLON_LOOKALIKES:
+            raise SqlRefused(f"the SQL contains a look-alike semicolon U+{ord(ch):04X} at position {position}")
+        if ch in _BLANK_LETTERS or unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
+            raise SqlRefused(f"the SQL contains an invisible character U+{ord(ch):04X} at position {position}")
+
+
+def _parse_single(sql: str, dialect: str) -> tuple[exp.Expression, tuple[int, int]]:
+    """Parse and insist on exactly one statement; return it with its character span in `sql`."""
+    engine_dialect = Dialect.get_or_raise(dialect)
+    try:
+        tokens = engine_dialect.tokenize(sql)
+        parsed = engine_dialect.parser().parse(tokens, sql)
+    except RecursionError:
+        raise SqlRefused("the SQL is nested too deeply") from None
+    except ParseError as exc:
+        where = exc.errors[0] if exc.errors else {}
+        place = f" (line {where['line']}, column {where['col']})" if "line" in where else ""
+        raise SqlRefused(f"the SQL could not be parsed{place}") from None
+    except (SqlglotError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        # A guard fails closed: anything the parser cannot handle is refused, never run.
+        raise SqlRefused("the SQL could not be parsed") from None
+    chunks: list[list] = [[]]
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            chunks.append([])
+        else:
+            chunks[-1].append(token)
+    spans = [(chunk[0].start, chunk[-1].end + 1) for chunk in chunks if chunk]
+    statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
+    if len(spans) > 1 or len(statements) > 1:
+        raise SqlRefused("only one statement can run at a time")
+    if not spans or not statements:
+        raise SqlRefused("there is no SQL statement")
+    return statements[0], spans[0]
+
+
+def _statement_kind(statement: exp.Expression, sql: str, span: tuple[int, int]) -> str:
+    """Name a refused statement by its keyword (REPLACE, VACUUM, PRAGMA...) without echoing the rest."""
+    first_word = sql[span[0]:span[1]].split(None, 1)[0].upper()
+    if first_word != "WITH" and first_word.isalpha() and len(first_word) <= 12:
+        return first_word
+    return statement.key.upper()
+
+
+def _check_node(node: exp.Expression, tables: frozenset[str], dialect: str) -> None:
+    kind = type(node)
+    if kind is exp.Anonymous:
+        name = node.name.lower()
+        if name not in SAFE_SQLITE_FUNCTIONS:
+            raise SqlRefused(f"the function {_short(name)}() is not allowed")
+        return
+    if kind is exp.Var:
+        if not isinstance(node.parent, _VAR_PARENTS):
+            raise SqlRefused(f"the bare word {_short(node.name)} is not allowed here")
+        return
+    if kind not in ALLOWED_NODES:
+        if isinstance(node, exp.Func):
+            raise SqlRefused(f"the function {_short(_function_name(node, dialect))}() is not allowed")
+        raise SqlRefused(f"{kind.key.upper()} is not allowed in a read-only query")
+    if kind is exp.Table:
+        _check_table(node, tables)
+
+
+def _function_name(node: exp.Func, dialect: str) -> str:
+    """The name as the database spells it (sqlglot calls sqlite_version() CurrentVersion, for one)."""
+    try:
+        rendered = node.sql(dialect=dialect)
+    except (SqlglotError, ValueError, RecursionError):
+        return node.key
+    return rendered.split("(", 1)[0].strip().lower() or node.key
+
+
+def _check_table(table: exp.Table, tables: frozenset[str]) -> None:
+    if table.arg_key == "indexed":
+        raise SqlRefused("INDEXED BY is not allowed")
+    if not isinstance(table.this, exp.Identifier):
+        raise SqlRefused("table-valued functions are not allowed")
+    if table.args.get("catalog") is not None or table.db.lower() not in ("", "main"):
+        raise SqlRefused("only the main database can be read")
+    name = table.name.lower()
+    if not table.db and name in _cte_names_in_scope(table):
+        return
+    if name not in tables:
+        raise SqlRefused(f"the table {_short(name)} is not allowed; use {', '.join(sorted(tables))}")
+
+
+def _cte_names_in_scope(node: exp.Expression) -> set[str]:
+    """CTE names visible from `node`: those of every enclosing WITH, so a CTE cannot leak out of its subquery."""
+    names: set[str] = set()
+    scope = node.parent
+    while scope is not None:
+        with_clause = scope.args.get("with_") or scope.args.get("with")
+        if isinstance(with_clause, exp.With):
+            names.update(cte.alias_or_name.lower() for cte in with_clause.expressions)
+        scope = scope.parent
+    return names
