@@ -1,0 +1,390 @@
+"""Answer sentences built from a query result, in Korean or English, with numbers formatted for people.
+
+Meaning comes from the column aliases the rules parser and the knowledge base use (users, avgAge, sharePct,
+ageBand, prdtCd ...); unknown columns still get a plain, correct description.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import partial
+
+import sqlglot
+from sqlglot import exp
+
+from db.catalog import GROUP_NAMES_EN, PRODUCTS_BY_CODE
+from engine.features import FEATURE_INFO
+
+_STAT_LABELS = {"avg": ("평균", "average"), "min": ("최소", "minimum"), "max": ("최대", "maximum"),
+                "sum": ("합계", "total")}
+_FEATURE_WORDS = {"discrate": "discRate", "discount": "discRate", "household": "houseHold", "people": "houseHold",
+                  "amt": "amt", "amount": "amt", "budget": "amt", "size": "size", "score": "score", "fee": "fee",
+                  "revenue": "revenue", "age": "age"}
+_MONEY = {"fee": ("월 요금", "monthly fee"), "revenue": ("월 매출", "monthly revenue")}  # KRW, not thousands
+_COUNT = re.compile(r"^(count\(.*\)|cnt|count|n|num|users?|usercnt|usercount|customers?|customercount|"
+                    r"numusers|numcustomers|totalusers|total|사용자수|고객수|인원수?)$")
+_STAT = re.compile(r"^(?:round\()?(avg|average|mean|min|max|sum|total)")
+_SHARE = re.compile(r"(share|pct|percent|ratio|비율|비중)")
+_BAND = re.compile(r"(band|agegroup|decade|연령대)")
+_DIMENSIONS = {"prdtcd": ("제품", "product"), "prdtgrpcd": ("제품군", "product group"),
+               "name_ko": ("제품명", "product name"), "name_en": ("제품명", "product name"), "productname": ("제품명", "product name"),
+               "id": ("고객 ID", "id")}
+_FEW = ("least", "fewest", "lowest", "smallest", "bottom", "적은", "낮은", "작은")
+
+
+# --- Korean particles: the right one depends on whether the last sound ends in a consonant -------------
+def _final(word: str) -> str:
+    """'' (vowel), 'ㄹ' or 'C' (another consonant) for the word's last sound; digits are read aloud."""
+    ch = word.rstrip()[-1:]
+    if "가" <= ch <= "힣":
+        index = (ord(ch) - 0xAC00) % 28
+        return "" if index == 0 else "ㄹ" if index == 8 else "C"
+    if ch.isdigit():
+        return "C" if ch in "036" else "ㄹ" if ch in "178" else ""
+    return ""
+
+
+def _particle(word: str, after_consonant: str, after_vowel: str, rieul: str | None = None) -> str:
+    final = _final(word)
+    return word + (after_vowel if not final else rieul if final == "ㄹ" and rieul else after_consonant)
+
+
+copula = partial(_particle, after_consonant="이에요", after_vowel="예요")
+topic = partial(_particle, after_consonant="은", after_vowel="는")
+subject_particle = partial(_particle, after_consonant="이", after_vowel="가")
+ro = partial(_particle, after_consonant="으로", after_vowel="로", rieul="로")
+
+
+# --- what a column means and how its values read ------------------------------------------------------
+@dataclass(frozen=True)
+class ColumnMeaning:
+    """What a result column holds: role is 'count', 'share', 'measure', 'band' or 'label'."""
+
+    name: str
+    role: str
+    feature: str | None = None
+    stat: str | None = None
+
+    def label(self, lang: str) -> str:
+        ko = lang == "ko"
+        fixed = {"count": ("사용자 수", "number of customers"), "share": ("비중", "share")}
+        if self.role in fixed or (self.role, self.feature) == ("band", "age"):
+            return fixed.get(self.role, ("연령대", "age band"))[0 if ko else 1]
+        if self.feature in _MONEY:
+            base = _MONEY[self.feature]
+        elif self.feature:
+            base = (FEATURE_INFO[self.feature].label_ko, FEATURE_INFO[self.feature].label_en)
+        else:
+            base = _DIMENSIONS.get(self.name.lower(), (self.name, self.name))
+        if self.role == "band":
+            return f"{base[0]} 구간" if ko else f"{base[1]} band"
+        if self.stat and self.feature:
+            stat = _STAT_LABELS[self.stat]
+            if ko:
+                return f"{base[0]} {stat[0]}" if self.stat == "sum" else f"{stat[0]} {base[0]}"
+            return f"{stat[1]} {base[1]}"
+        return base[0] if ko else base[1]
+
+
+def describe_column(name: str) -> ColumnMeaning:
+    key = re.sub(r"[\s_\"`]", "", name).lower()
+    if _COUNT.match(key):
+        return ColumnMeaning(name, "count")
+    match = _STAT.match(key)
+    stat = {"average": "avg", "mean": "avg", "total": "sum"}.get(match.group(1), match.group(1)) if match else None
+    feature = next((f for word, f in _FEATURE_WORDS.items() if word in key), None)
+    if _BAND.search(key) and feature not in _MONEY:
+        return ColumnMeaning(name, "band", feature or "age")
+    if stat and not feature and "count" in key:
+        return ColumnMeaning(name, "count")
+    if _SHARE.search(key):
+        return ColumnMeaning(name, "share")
+    if stat or feature in _MONEY:
+        return ColumnMeaning(name, "measure", feature, stat)
+    if feature or key in _DIMENSIONS or key.endswith(("cd", "name")):
+        return ColumnMeaning(name, "label", feature)
+    return ColumnMeaning(name, "measure")
+
+
+def format_number(value, decimals: int = 1) -> str:
+    """Thousands separators; integers stay whole, other numbers get `decimals` places."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{decimals}f}"
+    return str(value)
+
+
+def format_measure(meaning: ColumnMeaning, value, lang: str) -> str:
+    """A number with its unit: 21,034명, 42.3세, 월 3.5만원, 30.1% / 42.3 years, 35.0 thousand KRW."""
+    ko = lang == "ko"
+    if value is None:
+        return "없음" if ko else "none"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if meaning.role == "count":
+        return f"{round(value):,}명" if ko else f"{round(value):,}"
+    if meaning.role == "share":
+        return f"{value:,.1f}%"
+    if meaning.stat == "avg":
+        value = float(value)
+    number = format_number(value)
+    if meaning.feature == "amt":
+        if not ko:
+            return f"{number} thousand KRW"
+        if value < 10:
+            return f"월 {number}천원"
+        return f"월 {format_number(round(value / 10, 1)).removesuffix('.0')}만원"
+    if meaning.feature in _MONEY:
+        return f"{round(value):,}원" if ko else f"{round(value):,} KRW"
+    if meaning.feature:
+        unit = FEATURE_INFO[meaning.feature].unit_ko if ko else FEATURE_INFO[meaning.feature].unit_en
+        return f"{number}{unit}" if ko or unit == "%" else f"{number} {unit}"
+    return number
+
+
+def format_label(meaning: ColumnMeaning, value, lang: str) -> str:
+    """A category as people say it: 정수기2 / water purifier 2, 40대 / 40s, 4인 가구 / 4-person households."""
+    ko = lang == "ko"
+    if value is None:
+        return "(없음)" if ko else "(none)"
+    key = meaning.name.lower()
+    if key == "prdtgrpcd" and not ko:
+        return GROUP_NAMES_EN.get(value, str(value))
+    if key == "prdtcd" and not ko and value in PRODUCTS_BY_CODE:
+        group = PRODUCTS_BY_CODE[value].group
+        return f"{GROUP_NAMES_EN[group]} {value.removeprefix(group)}"
+    number = as_int(value)
+    if meaning.role == "band" and meaning.feature == "age":
+        if number is None:
+            return str(value) if ko else str(value).replace("대", "s")
+        band = number * 10 if number < 10 else number
+        return f"{band}대" if ko else f"{band}s"
+    if meaning.role == "band" and number is not None:
+        low, high = (format_measure(ColumnMeaning(meaning.name, "measure", meaning.feature), v, lang)
+                     for v in (number, number + 9))
+        return f"{low}대" if ko else f"{number}-{high}"
+    if meaning.feature == "houseHold" and number is not None:
+        return f"{number}인 가구" if ko else f"{number}-person households"
+    if meaning.feature in FEATURE_INFO and isinstance(value, (int, float)):
+        return format_measure(ColumnMeaning(meaning.name, "measure", meaning.feature), value, lang)
+    return str(value)
+
+
+def as_int(value) -> int | None:
+    """Whole numbers, including 40.0 and "40"; anything else is None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
+
+
+def split_columns(columns: list[str], rows: list) -> tuple[list[int], list[int]]:
+    """Indexes of label columns and of number columns; a text-valued column is always a label."""
+    labels, numbers = [], []
+    for i, name in enumerate(columns):
+        texty = any(isinstance(row[i], str) for row in rows)
+        (labels if texty or describe_column(name).role in ("label", "band") else numbers).append(i)
+    return labels, numbers
+
+
+# --- which customers the numbers are about, read from the SQL's WHERE clause --------------------------
+@dataclass(frozen=True)
+class Subject:
+    ko: str  # 정수기 사용자 / 전체 고객 / 조건에 맞는 고객
+    en: str  # water purifier customers / customers / matching customers
+    filtered: bool
+
+
+_NEUTRAL = Subject("고객", "customers", False)
+_ALL = Subject("전체 고객", "customers", False)
+_MATCHING = Subject("조건에 맞는 고객", "matching customers", True)
+_NUMERIC = {"age", "household", "amt", "size", "score", "discrate"}
+
+
+def get_subject(sql: str | None) -> Subject:
+    """Names the filtered customers when every condition is a simple one; otherwise says 'matching'."""
+    if not sql:
+        return _NEUTRAL
+    try:
+        tree = sqlglot.parse_one(sql, read="sqlite")
+    except sqlglot.errors.SqlglotError:
+        return _MATCHING
+    source = tree.args.get("from_") or tree.args.get("from") if isinstance(tree, exp.Select) else None
+    if source is None or not isinstance(source.this, exp.Table) or source.this.name not in ("customer", "product"):
+        return _NEUTRAL  # a CTE or subquery: its filters are not worth guessing
+    where = tree.args.get("where")
+    if where is None:
+        return _ALL
+    conditions = list(where.this.flatten()) if isinstance(where.this, exp.And) else [where.this]
+    groups: list[str] = []
+    bounds: dict[str, list] = {}
+    for condition in conditions:
+        if not _read_condition(condition.unnest(), groups, bounds):
+            return _MATCHING
+    return _compose_subject(groups, bounds)
+
+
+def _read_condition(node, groups: list[str], bounds: dict[str, list]) -> bool:
+    column = node.this if isinstance(node, (exp.In, exp.Between)) else node.args.get("this")
+    if not isinstance(column, exp.Column):
+        return False
+    name = column.name.lower()
+    if name in ("prdtgrpcd", "prdtcd"):
+        values = node.expressions if isinstance(node, exp.In) else [node.expression] if isinstance(node, exp.EQ) else []
+        if not values or not all(isinstance(v, exp.Literal) and v.is_string for v in values):
+            return False
+        groups.extend(v.this for v in values)
+        return True
+    if name not in _NUMERIC:
+        return False
+    low, high = bounds.setdefault(name, [None, None])
+    pairs = {exp.EQ: ("ge", "le"), exp.GTE: ("ge",), exp.GT: ("gt",), exp.LTE: ("le",), exp.LT: ("lt",)}
+    if isinstance(node, exp.Between):
+        edges = [("ge", node.args.get("low")), ("le", node.args.get("high"))]
+    elif type(node) in pairs:
+        edges = [(op, node.expression) for op in pairs[type(node)]]
+    else:
+        return False
+    for op, literal in edges:
+        if not isinstance(literal, exp.Literal) or literal.is_string:
+            return False
+        value = float(literal.this)
+        if op in ("ge", "gt"):
+            low = max(low if low is not None else -math.inf, math.floor(value) + 1 if op == "gt" else math.ceil(value))
+        else:
+            high = min(high if high is not None else math.inf, math.ceil(value) - 1 if op == "lt" else math.floor(value))
+    bounds[name] = [low, high]
+    return True
+
+
+def _compose_subject(groups: list[str], bounds: dict[str, list]) -> Subject:
+    described = [_describe_bounds(name, low, high) for name, (low, high) in bounds.items()]
+    ko_parts, en_parts = [ko for ko, _ in described], [en for _, en in described]
+    group_ko = "·".join(groups)
+    group_en = " / ".join(format_label(describe_column("prdtCd" if g in PRODUCTS_BY_CODE else "prdtGrpCd"), g, "en")
+                          for g in groups)
+    ko = " ".join([*ko_parts, group_ko] if groups else ko_parts) + (" 사용자" if groups else " 고객")
+    en = " ".join([f"{group_en} customers" if groups else "customers", *en_parts])
+    return Subject(ko.strip(), en, True)
+
+
+def _describe_bounds(name: str, low, high) -> tuple[str, str]:
+    if name == "age" and low is not None and low % 10 == 0 and high == low + 9:
+        return f"{low}대", f"in their {low}s"
+    if name == "household" and low is not None and low == high:
+        return f"{low}인 가구", f"in {low}-person households"
+    meaning = ColumnMeaning(name, "measure", describe_column(name).feature)
+    ko, en = meaning.label("ko"), meaning.label("en")
+    lo, hi = ({lang: format_measure(meaning, v, lang) for lang in ("ko", "en")} for v in (low, high))
+    if low is not None and low == high:
+        return f"{ko} {lo['ko']}", f"with {en} {lo['en']}"
+    if low is not None and high is not None:
+        return f"{ko} {lo['ko']}~{hi['ko']}", f"with {en} {lo['en']} to {hi['en']}"
+    if low is not None:
+        return f"{ko} {lo['ko']} 이상", f"with {en} of at least {lo['en']}"
+    return f"{ko} {hi['ko']} 이하", f"with {en} of at most {hi['en']}"
+
+
+# --- the sentences -----------------------------------------------------------------------------------
+def compose_answer(question: str, language: str, columns: list[str], rows: list, *,
+                   sql: str | None = None, truncated: bool = False) -> str:
+    """The reply sentence for one result; `sql` lets it name which customers the numbers are about."""
+    ko = language == "ko"
+    labels, numbers = split_columns(columns, rows)
+    if _is_empty(columns, rows):
+        text = "조건에 맞는 고객이 없어요." if ko else "No customers match those conditions."
+    elif numbers and not labels and len(rows) == 1:
+        text = _describe_single(columns, rows[0], numbers, get_subject(sql), language)
+    elif numbers and labels:
+        text = _describe_groups(question, columns, rows, labels, numbers, get_subject(sql), language)
+    else:
+        text = _describe_listing(columns, rows, language)
+    if truncated:
+        text += (f" 결과가 많아 처음 {len(rows):,}행만 보여드려요." if ko
+                 else f" The result was long, so only the first {len(rows):,} rows are shown.")
+    return text
+
+
+def _is_empty(columns: list[str], rows: list) -> bool:
+    if not rows or not columns:
+        return True
+    counts = [describe_column(c).role == "count" for c in columns]
+    return len(rows) == 1 and all(v is None or (is_count and v == 0) for v, is_count in zip(rows[0], counts))
+
+
+def _describe_single(columns, row, numbers, subject: Subject, lang: str) -> str:
+    meanings = [describe_column(columns[i]) for i in numbers]
+    values = [format_measure(m, row[i], lang) for m, i in zip(meanings, numbers)]
+    single_count = len(numbers) == 1 and meanings[0].role == "count"
+    if lang == "ko":
+        if single_count:
+            return f"{topic(subject.ko)} 총 {copula(values[0])}."
+        clauses = [f"{topic(m.label('ko'))} {v}" for m, v in zip(meanings, values)]
+        return f"{subject.ko}의 {', '.join(clauses[:-1] + [copula(clauses[-1])])}."
+    if single_count:
+        one = row[numbers[0]] == 1
+        noun = subject.en.replace("customers", "customer", 1) if one else subject.en
+        return f"There {'is' if one else 'are'} {values[0]} {noun}."
+    clauses = [f"the {m.label('en')} is {v}" for m, v in zip(meanings, values)]
+    joined = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+    return f"For {subject.en}, {joined}."
+
+
+def _describe_groups(question, columns, rows, labels, numbers, subject: Subject, lang: str) -> str:
+    """Top entries by the share or first number column (bottom ones when the user asked for the least)."""
+    label_meanings = [describe_column(columns[i]) for i in labels]
+    at = next((i for i in numbers if describe_column(columns[i]).role == "share"), numbers[0])
+    measure = describe_column(columns[at])
+    few = any(word in question.lower() for word in _FEW)
+    ranked = sorted((r for r in rows if isinstance(r[at], (int, float))), key=lambda r: r[at], reverse=not few)
+    if not ranked:
+        return _describe_listing(columns, rows, lang)
+
+    def name(row) -> str:
+        return " · ".join(format_label(m, row[i], lang) for m, i in zip(label_meanings, labels))
+
+    def value(row) -> str:
+        return format_measure(measure, row[at], lang)
+
+    top, rest, last = ranked[0], ranked[1:3], ranked[-1]
+    dims = [m.label(lang) for m in label_meanings]
+    if lang == "ko":
+        head = (f"{subject.ko}의 " if subject.filtered else "") + f"{'·'.join(dims)}별 {topic(measure.label('ko'))}"
+        if len(ranked) == 1:
+            return f"{head} {subject_particle(name(top))} {copula(value(top))}."
+        counted = measure.role == "count" or measure.stat == "sum"
+        adjective = ("적고" if few else "많고") if counted else ("낮고" if few else "높고")
+        text = f"{head} {subject_particle(name(top))} {ro(value(top))} 가장 {adjective}, 이어서 "
+        text += ", ".join(f"{name(r)}({value(r)})" for r in rest) + " 순이에요."
+        if len(ranked) > 3:
+            opposite = ("많은" if few else "적은") if counted else ("높은" if few else "낮은")
+            text += f" 가장 {opposite} 항목은 {name(last)}({value(last)}){copula(name(last))[len(name(last)):]}."
+        return text + f" 모두 {len(rows):,}개 항목이에요."
+    head = f"{measure.label('en').capitalize()} by {' and '.join(dims)}"
+    head += f" for {subject.en}" if subject.filtered else ""
+    if len(ranked) == 1:
+        return f"{head}: {name(top)} ({value(top)})."
+    listed = " and ".join(f"{name(r)} ({value(r)})" for r in rest)
+    text = f"{head}: {'lowest' if few else 'highest'} for {name(top)} ({value(top)}), followed by {listed}"
+    if len(ranked) > 3:
+        text += f"; {'highest' if few else 'lowest'} for {name(last)} ({value(last)})"
+    return text + f". {len(rows):,} rows in total."
+
+
+def _describe_listing(columns, rows, lang: str) -> str:
+    if len(columns) == 1 and len(rows) <= 10:
+        meaning = describe_column(columns[0])
+        items = ", ".join(format_label(meaning, row[0], lang) for row in rows)
+        if lang == "ko":
+            return f"결과는 모두 {len(rows)}개로, {copula(items)}."
+        return f"The result has {len(rows)} {'entry' if len(rows) == 1 else 'entries'}: {items}."
+    if lang == "ko":
+        return f"결과 {len(rows):,}행을 찾았어요. 표에서 확인해 주세요."
+    return f"Found {len(rows):,} rows; see the table."
+
+
+def append_sql(answer: str, sql: str, language: str) -> str:
+    """The prototype showed the query in the reply when asked; a fenced block keeps it copyable."""
+    lead = "실행한 쿼리예요:" if language == "ko" else "Here is the SQL I ran:"
+    return f"{answer}\n\n{lead}\n```sql\n{sql.strip()}\n```"
