@@ -1,0 +1,155 @@
+"""The analytics pipeline as named steps: question -> examples -> request -> SQL -> guarded run -> answer, chart.
+
+Input validation happens before this, in the engine facade; every statement runs through the database's guard.
+"""
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from db.schema import SCHEMA_TEXT
+from engine.answers import append_sql, compose_answer
+from engine.charts import choose_chart, wants_sql
+from engine.errors import CannotAnswer, QueryFailed
+from engine.session import ChatSession
+from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult, Turn
+
+MAX_DB_RETRIES = 2
+_FENCE = re.compile(r"^```[a-zA-Z]*\s*\n?(.*?)\n?```$", re.S)
+
+
+@dataclass
+class AnalyticsAnswer:
+    question: str
+    language: str
+    backend: str
+    sql: str
+    columns: list[str]
+    rows: list[list]
+    truncated: bool
+    answer: str
+    chart: dict | None
+    show_sql: bool
+    examples: list[Example]
+    attempts: list[dict]  # each {"sql", "error"}: every statement tried, the last one is the one answered
+    raw: str  # the backend's raw output for the answered attempt
+    elapsed_ms: float
+    fallback: str | None = None  # set by the engine when the configured backend was unavailable
+
+    def to_json(self) -> dict:
+        """The CLI `sql` contract plus the trace the SQL panel shows."""
+        return {
+            "backend": self.backend,
+            "sql": self.sql,
+            "columns": list(self.columns),
+            "rows": [[_plain(value) for value in row] for row in self.rows],
+            "answer": self.answer,
+            "chart": self.chart,
+            "truncated": self.truncated,
+            "show_sql": self.show_sql,
+            "examples": [{"question": e.question, "sql": e.sql, "score": e.score} for e in self.examples],
+            "attempts": [dict(a) for a in self.attempts],
+            "language": self.language,
+            "elapsed_ms": round(self.elapsed_ms, 3),
+            "fallback": self.fallback,
+        }
+
+
+def _plain(value):
+    """JSON-safe cell: PostgreSQL may hand back Decimal, and NaN is not JSON."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    return float(value) if isinstance(value, Decimal) else str(value)
+
+
+class AnalyticsPipeline:
+    """One per process: the database and knowledge base are shared; each conversation brings its session."""
+
+    def __init__(self, database, knowledge_base, history_turns: int = 3, *, examples_k: int = 3):
+        self.database = database
+        self.knowledge_base = knowledge_base
+        self.history_turns = history_turns
+        self.examples_k = examples_k
+
+    def answer(self, question: str, language: str, generator: SqlGenerator, session: ChatSession) -> AnalyticsAnswer:
+        started = time.perf_counter()
+        examples = self.retrieve_examples(question)
+        history = self.get_history(session)
+        attempts: list[dict] = []
+        feedback = None
+        max_attempts = 1 + (MAX_DB_RETRIES if generator.retry_on_db_error else 0)
+        for attempt in range(max_attempts):
+            request = self.build_request(question, language, examples, history, feedback)
+            result = self.generate(generator, request)
+            sql = self.extract_sql(result)
+            try:
+                outcome = self.run_sql(sql)
+            except QueryFailed as exc:
+                attempts.append({"sql": sql, "error": exc.detail or exc.message("en")})
+                if attempt + 1 == max_attempts:
+                    raise
+                feedback = self.get_feedback(sql, exc)
+                continue
+            attempts.append({"sql": sql, "error": None})
+            break
+        columns, rows = list(outcome.columns), [list(row) for row in outcome.rows]
+        show_sql = wants_sql(question)
+        text = self.write_answer(question, language, generator, sql, columns, rows, outcome.truncated, show_sql)
+        chart = self.choose_chart(columns, rows, question)
+        self.remember_turn(session, question, sql)
+        return AnalyticsAnswer(
+            question=question, language=language, backend=generator.backend_id, sql=sql, columns=columns,
+            rows=rows, truncated=outcome.truncated, answer=text, chart=chart, show_sql=show_sql,
+            examples=examples, attempts=attempts, raw=result.raw,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def retrieve_examples(self, question: str) -> list[Example]:
+        return list(self.knowledge_base.search(question, k=self.examples_k))
+
+    def get_history(self, session: ChatSession) -> tuple[Turn, ...]:
+        """Only the last few turns: a follow-up needs its context, an LLM prompt must stay bounded."""
+        return session.recent_sql(self.history_turns)
+
+    def build_request(self, question: str, language: str, examples: list[Example], history: tuple[Turn, ...],
+                      feedback: str | None) -> SqlRequest:
+        return SqlRequest(question=question, language=language, schema_text=SCHEMA_TEXT,
+                          examples=tuple(examples), history=history, error_feedback=feedback)
+
+    def generate(self, generator: SqlGenerator, request: SqlRequest) -> SqlResult:
+        return generator.generate_sql(request)
+
+    def extract_sql(self, result: SqlResult) -> str:
+        """The statement to run; a backend that declines (or returns nothing) becomes a clear CannotAnswer."""
+        sql = (result.sql or "").strip()
+        fenced = _FENCE.match(sql)
+        if fenced:
+            sql = fenced.group(1).strip()
+        if not sql:
+            raise CannotAnswer("the backend produced no SQL", suggestions=list(result.suggestions))
+        return sql
+
+    def run_sql(self, sql: str):
+        """Guarded and read-only; SqlRefused and QueryInterrupted propagate untouched."""
+        return self.database.run(sql)
+
+    def get_feedback(self, sql: str, error: QueryFailed) -> str:
+        return f"The previous SQL failed.\nSQL: {sql}\nDatabase error: {error.detail or error.message('en')}"
+
+    def write_answer(self, question: str, language: str, generator: SqlGenerator, sql: str, columns: list[str],
+                     rows: list[list], truncated: bool, show_sql: bool) -> str:
+        text = generator.write_answer(question, language, columns, rows)
+        if not text:
+            text = compose_answer(question, language, columns, rows, sql=sql, truncated=truncated)
+        return append_sql(text, sql, language) if show_sql else text
+
+    def choose_chart(self, columns: list[str], rows: list[list], question: str) -> dict | None:
+        return choose_chart(columns, rows, question)
+
+    def remember_turn(self, session: ChatSession, question: str, sql: str) -> None:
+        session.remember_sql(question, sql, keep=self.history_turns)
