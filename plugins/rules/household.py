@@ -1,0 +1,21 @@
+"""Household size from its parts when no head count is given: "부부와 아이 둘" -> 4, "me and my wife and 3 kids" -> 5."""
+from __future__ import annotations
+
+
+def compose_household(signals: dict[str, list[tuple[float, str]]]) -> tuple[float | None, dict | None]:
+    """Adults (2 with a partner, 1 when alone or "me and ...") plus children; None when the adults are unknown.
+
+    `signals` maps partner / alone / me / kids to the (value, matched text) pairs the rules found.
+    Children alone ("I have two kids") do not say how many adults live there, so they give no household.
+    """
+    kids = signals.get("kids", [])
+    for name in ("partner", "alone", "me"):
+        if signals.get(name):
+            adults, adult_words = signals[name][0]
+            break
+    else:
+        return None, None
+    children = sum(value for value, _ in kids)
+    words = " + ".join([adult_words, *(text for _, text in kids)])
+    return adults + children, {"value": adults + children, "match": words,
+                               "parts": {"adults": adults, "children": children}}

@@ -1,0 +1,65 @@
+"""Which of the five product groups the customer asked for, if exactly one is clear.
+
+Product names ("정수기", "dishwasher") outrank hints ("미세먼지", "설거지", "bed"); a name that is negated
+("정수기 말고", "I already have a bidet") does not count; two different groups named leave the group unclear (None).
+"""
+from __future__ import annotations
+
+import re
+
+NAMES = {
+    "정수기": r"정수기|\bwater\s*(?:purifiers?|filters?|dispensers?)\b",
+    "공기청정기": r"공기\s*청정기|공청기|\bair\s*(?:purifiers?|cleaners?)\b",
+    "비데": r"비데|\bbidets?\b",
+    "식기세척기": r"식기\s*세척기|식세기|\bdish\s*-?washers?\b",
+    "매트리스": r"매트리스|매트레스|\bmattress(?:es)?\b",
+}
+HINTS = {
+    "정수기": r"(?<![가-힣])(?:물|생수|식수)(?=$|[^가-힣]|을|이|은|도|만|맛|로|이랑)|"
+             r"\b(?:drinking|clean|filtered|purified|cold|hot)\s+water\b|\bwater\b",
+    "공기청정기": r"미세\s*먼지|황사|꽃가루|\bfine\s+dust\b|\bdust\b|\bpollen\b|\bair\s+quality\b",
+    "식기세척기": r"설거지|\bdishes\b|\bwashing\s+up\b",
+    "매트리스": r"침대|\bbeds?\b",
+}
+_NAMES = {group: re.compile(pattern) for group, pattern in NAMES.items()}
+_HINTS = {group: re.compile(pattern) for group, pattern in HINTS.items()}
+
+_NEGATED_AFTER = re.compile(r"\s*(?:은|는|이|가)?\s*(?:말고|말구|빼고|대신|제외|필요\s*없|안\s*필요|싫)")
+_NEGATED_BEFORE = re.compile(
+    r"(?:\bnot|\bno|n['’]t\s+(?:want|need|like)|\bexcept|\binstead\s+of|\brather\s+than|\bother\s+than|\bwithout|"
+    r"\bbesides|\balready\s+(?:have|own|got))\s+(?:(?:a|an|the|any|my|our)\s+)?$"
+)
+
+
+def _negated(text: str, match: re.Match) -> bool:
+    return bool(_NEGATED_AFTER.match(text, match.end()) or _NEGATED_BEFORE.search(text[max(0, match.start() - 40):match.start()]))
+
+
+def _mentions(text: str, patterns: dict[str, re.Pattern]) -> tuple[dict[str, str], dict[str, str]]:
+    """First wanted mention and first negated mention of each group, as the matched words."""
+    wanted: dict[str, str] = {}
+    excluded: dict[str, str] = {}
+    for group, pattern in patterns.items():
+        for match in pattern.finditer(text):
+            target = excluded if _negated(text, match) else wanted
+            target.setdefault(group, match.group(0))
+    return wanted, excluded
+
+
+def detect_group(text: str) -> tuple[str | None, dict]:
+    """(group or None, what was matched) for normalised, lower-cased text."""
+    wanted, excluded = _mentions(text, _NAMES)
+    evidence: dict = {}
+    if not wanted:
+        wanted, hinted_excluded = _mentions(text, _HINTS)
+        excluded = {**hinted_excluded, **excluded}
+        if wanted:
+            evidence["hint"] = True
+    if excluded:
+        evidence["excluded"] = sorted(excluded)
+    if len(wanted) == 1:
+        group, words = next(iter(wanted.items()))
+        return group, {"value": group, "match": words, **evidence}
+    if wanted:
+        evidence["ambiguous"] = sorted(wanted)
+    return None, evidence

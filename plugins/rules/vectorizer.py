@@ -1,0 +1,165 @@
+"""The offline `rules` vectorizer: reads only what the customer's text states, in Korean or English, with no model.
+
+A bare percentage ("10%") with no discount word near it counts as the discount rate only when it is the only
+percentage in the text and no other measure (humidity, tax, interest, battery, filtering, ...) is named beside
+it: the discount rate is the only percentage the model takes, but a second figure or another measure makes the
+reading a guess, and this backend never guesses.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from engine.features import FEATURES, PRODUCT_GROUPS
+from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
+from plugins.rules.household import compose_household
+from plugins.rules.product_groups import detect_group
+from plugins.rules.vector_patterns import (
+    BARE_PERCENT,
+    CHILD_AFTER,
+    CHILD_BEFORE,
+    NEGATIVE_SIGN,
+    NOT_A_DISCOUNT,
+    RULES,
+    Rule,
+)
+
+ADULT_AGE = 19
+MAX_IGNORED_IN_RAW = 10
+HOUSEHOLD_SIGNALS = ("kids", "partner", "alone", "me")
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """NFKC folds fullwidth digits, ％ and ㎡ (-> m2) into the forms the patterns expect; collapsing whitespace
+    keeps every `\\s*` in the patterns to one character, so long blank runs cannot make matching quadratic."""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _number_start(match: re.Match) -> int:
+    for name in ("n", "a", "d", "s", "w"):
+        if name in match.re.groupindex and match.group(name) is not None:
+            return match.start(name)
+    return match.start()
+
+
+def _is_negative(text: str, start: int) -> bool:
+    return bool(NEGATIVE_SIGN.search(text[max(0, start - 12):start]))
+
+
+def _is_child_age(text: str, match: re.Match, value: float) -> bool:
+    if value >= ADULT_AGE:
+        return False
+    return bool(CHILD_AFTER.match(text, match.end()) or CHILD_BEFORE.search(text[max(0, match.start() - 20):match.start()]))
+
+
+class _Reader:
+    """One pass over one text: rules claim characters in order, so no number is read twice."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.claimed = bytearray(len(text))
+        self.found: dict[str, list[tuple[int, int, float, str]]] = {}
+        self.ignored: list[dict] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.claimed[start:end])
+
+    def claim(self, start: int, end: int) -> None:
+        self.claimed[start:end] = b"\x01" * (end - start)
+
+    def ignore(self, feature: str, words: str, why: str) -> None:
+        if len(self.ignored) < MAX_IGNORED_IN_RAW:
+            self.ignored.append({"feature": feature, "match": words, "why": why})
+
+    def apply(self, rule: Rule) -> None:
+        for match in rule.pattern.finditer(self.text):
+            start, end = match.span()
+            if start == end or not self.free(start, end):
+                continue
+            self.claim(start, end)
+            words = match.group(0).strip()
+            value = rule.convert(match)
+            if value is None:
+                self.ignore(rule.feature, words, "no usable number")
+            elif _is_negative(self.text, _number_start(match)):
+                self.ignore(rule.feature, words, "negative number")
+            elif rule.child_age_check and _is_child_age(self.text, match, value):
+                self.ignore(rule.feature, words, "a child's age")
+            else:
+                self.found.setdefault(rule.feature, []).append((rule.rank, start, round(value, 3), words))
+
+    def bare_percent(self) -> tuple[float, str] | None:
+        matches = [m for m in BARE_PERCENT.finditer(self.text) if self.free(*m.span())]
+        if len(matches) != 1:
+            for match in matches:
+                self.ignore("discRate", match.group(0), "several percentages, none called a discount")
+            return None
+        match = matches[0]
+        nearby = self.text[max(0, match.start() - 15):match.end() + 10]
+        if NOT_A_DISCOUNT.search(nearby) or _is_negative(self.text, match.start("n")):
+            self.ignore("discRate", match.group(0), "percentage of something else")
+            return None
+        return float(match.group("n").replace(",", "")), match.group(0)
+
+
+def _compact(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def read_text(text: str) -> tuple[dict[str, float | None], str | None, dict]:
+    """The six features and product group stated in `text`, plus a record of what was matched."""
+    reader = _Reader(normalise(text))
+    for rule in RULES:
+        reader.apply(rule)
+    features: dict[str, float | None] = {}
+    raw: dict = {}
+    for name in FEATURES:
+        candidates = sorted(reader.found.get(name, []))
+        if candidates:
+            _, _, value, words = candidates[0]
+            features[name] = float(value)
+            raw[name] = {"value": _compact(value), "match": words}
+        else:
+            features[name] = None
+    if features["houseHold"] is None:
+        signals = {key: [(v, w) for _, _, v, w in sorted(reader.found.get(key, []), key=lambda c: c[1])]
+                   for key in HOUSEHOLD_SIGNALS}
+        value, evidence = compose_household(signals)
+        if value is not None:
+            features["houseHold"] = float(value)
+            raw["houseHold"] = {**evidence, "value": _compact(value)}
+        elif signals["kids"]:
+            raw["children"] = {"value": _compact(sum(v for v, _ in signals["kids"])), "note": "adults not stated"}
+    if features["discRate"] is None:
+        bare = reader.bare_percent()
+        if bare is not None:
+            features["discRate"] = bare[0]
+            raw["discRate"] = {"value": _compact(bare[0]), "match": bare[1], "note": "bare percentage"}
+    group, group_evidence = detect_group(reader.text)
+    if group_evidence:
+        raw["product_group"] = group_evidence
+    if reader.ignored:
+        raw["ignored"] = reader.ignored
+    return features, group, raw
+
+
+class RulesVectorizer(Vectorizer):
+    """Deterministic, offline pattern reading; what the text does not state stays None for the engine to fill."""
+
+    backend_id = "rules"
+    description = "Offline, deterministic Korean/English pattern reader (no network, no model)"
+    retry_on_db_error = False
+
+    def vectorize(self, request: VectorizeRequest) -> VectorizeResult:
+        features, group, raw = read_text(request.text)
+        if group not in PRODUCT_GROUPS:
+            group = None
+        return VectorizeResult(
+            features=features,
+            product_group=group,
+            raw=json.dumps(raw, ensure_ascii=False, separators=(",", ":")),
+        )
