@@ -1,8 +1,5 @@
 """Answer sentences built from a query result, in Korean or English, with numbers formatted for people.
-
-Meaning comes from the column aliases the rules parser and the knowledge base use (users, avgAge, sharePct,
-ageBand, prdtCd ...); unknown columns still get a plain, correct description.
-"""
+Meaning comes from the column aliases the parser and knowledge base use (users, avgAge, pct, ageBand, prdtCd ...)."""
 from __future__ import annotations
 
 import math
@@ -27,9 +24,8 @@ _COUNT = re.compile(r"^(count\(.*\)|cnt|count|n|num|users?|usercnt|usercount|cus
 _STAT = re.compile(r"^(?:round\()?(avg|average|mean|min|max|sum|total)")
 _SHARE = re.compile(r"(share|pct|percent|ratio|비율|비중)")
 _BAND = re.compile(r"(band|agegroup|decade|연령대)")
-_DIMENSIONS = {"prdtcd": ("제품", "product"), "prdtgrpcd": ("제품군", "product group"),
-               "name_ko": ("제품명", "product name"), "name_en": ("제품명", "product name"), "productname": ("제품명", "product name"),
-               "id": ("고객 ID", "id")}
+_DIMENSIONS = {"prdtcd": ("제품", "product"), "prdtgrpcd": ("제품군", "product group"), "id": ("고객 ID", "id"),
+               **dict.fromkeys(("name_ko", "name_en", "productname"), ("제품명", "product name"))}
 _FEW = ("least", "fewest", "lowest", "smallest", "bottom", "적은", "낮은", "작은")
 
 
@@ -109,11 +105,7 @@ def describe_column(name: str) -> ColumnMeaning:
 
 def format_number(value, decimals: int = 1) -> str:
     """Thousands separators; integers stay whole, other numbers get `decimals` places."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.{decimals}f}"
-    return str(value)
+    return f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
 
 
 def format_measure(meaning: ColumnMeaning, value, lang: str) -> str:
