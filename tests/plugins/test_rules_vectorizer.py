@@ -1,0 +1,284 @@
+"""The rules vectorizer reads exactly what the text states, in Korean and English, and nothing more."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.features import FEATURES, PRODUCT_GROUPS
+from engine.settings import offline_settings
+from plugins import manager
+from plugins.base import VectorizeRequest, Vectorizer
+from plugins.rules.number_words import parse_number
+from plugins.rules.vectorizer import RulesVectorizer
+
+
+def vectorize(text: str, language: str = "ko"):
+    return RulesVectorizer(offline_settings()).vectorize(VectorizeRequest(text=text, language=language))
+
+
+def assert_features(text: str, expected: dict, language: str = "ko"):
+    """Every feature not in `expected` must be None: the backend never fills in what was not said."""
+    result = vectorize(text, language)
+    assert result.features == {name: expected.get(name) for name in FEATURES}, result.raw
+    return result
+
+
+KOREAN = [
+    ("35살, 4인 가족, 30평 아파트, 월 3만원 정도로 정수기 찾아요", {"age": 35, "houseHold": 4, "amt": 30, "size": 30}),
+    ("35살 4인 가족 30평 월 3만원", {"age": 35, "houseHold": 4, "amt": 30, "size": 30}),
+    ("만 35세 남자입니다", {"age": 35}),
+    ("서른다섯 살이에요", {"age": 35}),
+    ("스물아홉이고 혼자 살아요", {"age": 29, "houseHold": 1}),
+    ("삼십오 세", {"age": 35}),
+    ("스무 살", {"age": 20}),
+    ("30대 초반 부부", {"age": 32, "houseHold": 2}),
+    ("40대 후반이에요", {"age": 48}),
+    ("30대", {"age": 35}),
+    ("20대 중반", {"age": 25}),
+    ("35살 엄마, 3살 아이", {"age": 35}),
+    ("3살 딸이 있는 35살 엄마", {"age": 35}),
+    ("가족 4명", {"houseHold": 4}),
+    ("4명이에요", {"houseHold": 4}),
+    ("세 식구예요", {"houseHold": 3}),
+    ("4식구", {"houseHold": 4}),
+    ("혼자 자취해요", {"houseHold": 1}),
+    ("1인 가구", {"houseHold": 1}),
+    ("신혼부부예요", {"houseHold": 2}),
+    ("우리 둘이 살아요", {"houseHold": 2}),
+    ("부부와 아이 둘", {"houseHold": 4}),
+    ("저는 마흔이고 남편이랑 아들 하나 딸 하나 있어요", {"age": 40, "houseHold": 4}),
+    ("저랑 아이 둘", {"houseHold": 3}),
+    ("월 3만원", {"amt": 30}),
+    ("3만 원", {"amt": 30}),
+    ("3만5천원", {"amt": 35}),
+    ("3만 5000원", {"amt": 35}),
+    ("35,000원", {"amt": 35}),
+    ("5천원", {"amt": 5}),
+    ("30천원", {"amt": 30}),
+    ("월 30만원", {"amt": 300}),
+    ("예산 4만원", {"amt": 40}),
+    ("한 달에 2만원대", {"amt": 25}),
+    ("2~3만원", {"amt": 25}),
+    ("삼만원", {"amt": 30}),
+    ("30평", {"size": 30}),
+    ("30 평형", {"size": 30}),
+    ("30평대 아파트", {"size": 35}),
+    ("84㎡", {"size": 25.4}),
+    ("84m2", {"size": 25.4}),
+    ("84 m²", {"size": 25.4}),
+    ("84제곱미터", {"size": 25.4}),
+    ("평수는 32", {"size": 32}),
+    ("멤버십 점수 80점", {"score": 80}),
+    ("회원 점수 80", {"score": 80}),
+    ("80점", {"score": 80}),
+    ("100점 만점에 85점", {"score": 85}),
+    ("할인율 10%", {"discRate": 10}),
+    ("10% 할인", {"discRate": 10}),
+    ("10퍼센트 할인", {"discRate": 10}),
+    ("비데 10프로 할인 받았어요", {"discRate": 10}),
+    ("할인율은 15", {"discRate": 15}),
+    ("３５살 ４인 가족 ３０평", {"age": 35, "houseHold": 4, "size": 30}),
+    ("만 35세, 4인가족, 멤버십 점수 70점, 할인율 20%", {"age": 35, "houseHold": 4, "score": 70, "discRate": 20}),
+]
+
+ENGLISH = [
+    ("I'm 35, family of 4, 30 pyeong, budget of 40k won, water purifier",
+     {"age": 35, "houseHold": 4, "amt": 40, "size": 30}),
+    ("35 years old", {"age": 35}),
+    ("I am 42", {"age": 42}),
+    ("aged 35", {"age": 35}),
+    ("age 35", {"age": 35}),
+    ("a 35-year-old teacher", {"age": 35}),
+    ("I'm thirty-five years old", {"age": 35}),
+    ("in my 30s", {"age": 35}),
+    ("early 30s", {"age": 32}),
+    ("late forties", {"age": 48}),
+    ("my son is 5 years old and I'm 40", {"age": 40}),
+    ("family of four", {"houseHold": 4}),
+    ("4 people", {"houseHold": 4}),
+    ("household of 3", {"houseHold": 3}),
+    ("there are 3 of us", {"houseHold": 3}),
+    ("I live alone", {"houseHold": 1}),
+    ("I'm single", {"houseHold": 1}),
+    ("a married couple", {"houseHold": 2}),
+    ("husband and wife", {"houseHold": 2}),
+    ("a couple with two kids", {"houseHold": 4}),
+    ("me and my wife and 3 kids", {"houseHold": 5}),
+    ("my wife and I have a baby", {"houseHold": 3}),
+    ("under 30,000 won a month", {"amt": 30}),
+    ("35000 won", {"amt": 35}),
+    ("KRW 35,000", {"amt": 35}),
+    ("35 thousand won", {"amt": 35}),
+    ("30k a month", {"amt": 30}),
+    ("84 square meters", {"size": 25.4}),
+    ("84 sqm", {"size": 25.4}),
+    ("30-pyeong apartment", {"size": 30}),
+    ("membership score 80", {"score": 80}),
+    ("score of 80", {"score": 80}),
+    ("80 points", {"score": 80}),
+    ("10% discount", {"discRate": 10}),
+    ("discount of 15 percent", {"discRate": 15}),
+    ("I'm 35 and live alone in a 84m2 flat", {"age": 35, "houseHold": 1, "size": 25.4}),
+]
+
+NOTHING_STATED = [
+    "안녕하세요",
+    "hello there",
+    "정수기 추천해 주세요",
+    "원룸에 살아요",
+    "I have two kids",
+    "아이가 둘이에요",
+    "a couple of years ago I bought a dishwasher",
+    "4인용 식기세척기",
+    "I want a 6-place dishwasher",
+    "평일에 시간이 있어요",
+    "-35살",
+    "-5명",
+    "minus 30 pyeong",
+    "999999999999살",
+    "budget of 35",
+    "10%, 20%",
+    "습도 50%",
+    "아이디어 3개",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), KOREAN)
+def test_korean_phrasings(text, expected):
+    assert_features(text, expected, "ko")
+
+
+@pytest.mark.parametrize(("text", "expected"), ENGLISH)
+def test_english_phrasings(text, expected):
+    assert_features(text, expected, "en")
+
+
+@pytest.mark.parametrize("text", NOTHING_STATED)
+def test_nothing_stated_gives_all_none(text):
+    assert_features(text, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("정수기 찾아요", "정수기"),
+        ("물 마시는 게 중요해요", "정수기"),
+        ("a water filter, please", "정수기"),
+        ("공기청정기", "공기청정기"),
+        ("공청기 있나요", "공기청정기"),
+        ("미세먼지 때문에 걱정이에요", "공기청정기"),
+        ("air cleaner please", "공기청정기"),
+        ("물론 비데도 좋죠", "비데"),
+        ("a bidet", "비데"),
+        ("식세기 알아봐요", "식기세척기"),
+        ("설거지가 귀찮아요", "식기세척기"),
+        ("dishwasher", "식기세척기"),
+        ("매트리스", "매트리스"),
+        ("침대 추천", "매트리스"),
+        ("mattress and bed", "매트리스"),
+        ("정수기 말고 공기청정기", "공기청정기"),
+        ("I already have a bidet, I want a dishwasher", "식기세척기"),
+        ("정수기랑 비데 중에 고민이에요", None),
+        ("물건이 많아요", None),
+        ("hello", None),
+    ],
+)
+def test_product_group(text, group):
+    assert vectorize(text).product_group == group
+
+
+def test_unclear_group_is_recorded_as_ambiguous():
+    raw = json.loads(vectorize("정수기랑 비데 중에 고민이에요").raw)
+    assert raw["product_group"]["ambiguous"] == ["비데", "정수기"]
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("서른다섯", 35), ("스물아홉", 29), ("스무", 20), ("열두", 12), ("세", 3), ("삼십오", 35), ("십", 10),
+     ("thirty-five", 35), ("twelve", 12), ("35,000", 35000), ("3.5", 3.5), ("서른셋둘", None), ("abc", None)],
+)
+def test_number_words(words, value):
+    assert parse_number(words) == value
+
+
+def test_a_bare_percentage_counts_only_when_it_is_the_only_one():
+    assert vectorize("35살, 10%").features["discRate"] == 10
+    assert vectorize("10% 이자, 20% 할인").features["discRate"] == 20
+    raw = json.loads(vectorize("10%, 20%").raw)
+    assert {entry["why"] for entry in raw["ignored"]} == {"several percentages, none called a discount"}
+
+
+def test_raw_is_compact_json_of_what_was_matched():
+    result = vectorize("35살 4인 가족 30평 월 3만원 정수기")
+    raw = json.loads(result.raw)
+    assert raw["age"] == {"value": 35, "match": "35살"}
+    assert raw["houseHold"]["value"] == 4
+    assert raw["amt"] == {"value": 30, "match": "3만원"}
+    assert raw["product_group"]["value"] == "정수기"
+    assert result.raw == json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_raw_explains_composed_household_and_ignored_numbers():
+    raw = json.loads(vectorize("부부와 아이 둘, 3살 아이").raw)
+    assert raw["houseHold"]["parts"] == {"adults": 2, "children": 2}
+    assert {"feature": "age", "match": "3살", "why": "a child's age"} in raw["ignored"]
+    assert json.loads(vectorize("안녕하세요").raw) == {}
+
+
+def test_same_text_gives_the_same_result_every_time():
+    text = "I'm 35, family of 4, 30 pyeong, budget of 40k won, water purifier, 10% discount"
+    first = vectorize(text, "en")
+    assert all(vectorize(text, "en") == first for _ in range(3))
+
+
+def test_carried_values_are_not_echoed_back():
+    request = VectorizeRequest(text="정수기요", language="ko", carried={"age": 35.0, "amt": 30.0}, carried_group="비데")
+    result = RulesVectorizer(offline_settings()).vectorize(request)
+    assert result.features == dict.fromkeys(FEATURES)
+    assert result.product_group == "정수기"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 2000,
+        "점수" + " " * 1998,
+        ("아이 " * 700)[:2000],
+        ("1,000" * 400)[:2000],
+        ("할인" + "x" * 9) * 181,
+        ("35살 4인 가족 30평 월 3만원 정수기 10% 할인 " * 60)[:2000],
+        ("budget " + "-" * 13) * 100,
+        "삼십" * 1000,
+    ],
+)
+def test_long_adversarial_text_completes(text):
+    result = vectorize(text)
+    assert set(result.features) == set(FEATURES)
+    assert result.product_group in (*PRODUCT_GROUPS, None)
+    json.loads(result.raw)
+
+
+def test_contract_shape():
+    assert issubclass(RulesVectorizer, Vectorizer)
+    assert RulesVectorizer.backend_id == "rules"
+    assert RulesVectorizer.description
+    assert RulesVectorizer.readiness(offline_settings()).ready
+
+
+def test_registers_through_the_plugin_hook():
+    manager.reset_for_tests()
+    try:
+        found = []
+        manager.get_plugin_manager().hook.register_vectorizers(register=found.append)
+        assert RulesVectorizer in found
+    finally:
+        manager.reset_for_tests()
+
+
+def test_registry_resolves_rules_to_this_class():
+    manager.reset_for_tests()
+    try:
+        assert manager.get_registry().vectorizer_class("rules") is RulesVectorizer
+    finally:
+        manager.reset_for_tests()
