@@ -52,9 +52,11 @@ def main() -> None:
 
     engine = Engine(offline_settings())
     engine.recommend(TEXTS[0])  # load the model and warm caches outside the timed loop
-    model = engine.recommender.keras_model
-    vectors = [engine.vectorize(t, ChatSession()).vector() for t in TEXTS]
+    import keras
     import numpy as np
+
+    model = keras.models.load_model(engine.settings.model_path)
+    vectors = [engine.vectorize(t, ChatSession()).vector() for t in TEXTS]
 
     model.predict(np.array([vectors[0]], dtype="float32"), verbose=0)
 
