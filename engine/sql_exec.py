@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import QueuePool
 
 from db.schema import ALLOWED_TABLES
@@ -115,6 +116,8 @@ class ReadOnlyDatabase:
             raise self._translate(exc, interrupted[0]) from exc
         except sqlite3.Error as exc:
             raise self._translate(exc, interrupted[0]) from exc
+        except PoolTimeout as exc:
+            raise QueryFailed("every database connection is busy; try again shortly") from exc
         elapsed_ms = (time.perf_counter() - started) * 1000
         truncated = len(rows) > self.max_rows
         return QueryResult(columns, rows[: self.max_rows], truncated, elapsed_ms)

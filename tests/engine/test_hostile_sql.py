@@ -1,0 +1,156 @@
+"""Hostile statements through the full path: each is stopped, the database files stay byte-identical, no file appears.
+
+The same corpus runs a second time with the parser switched off, to show the read-only connection alone holds.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from engine.errors import ChatError, QueryFailed, QueryInterrupted, SqlRefused
+from engine.sql_exec import ReadOnlyDatabase
+from test_sql_exec import make_fixture_db
+
+ENDLESS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT count(*) FROM r"
+
+# {dir} is the fixture database's directory: files an attack would create there must never appear.
+HOSTILE = [
+    "SELECT 1; DROP TABLE customer",
+    "SELECT 1 /* */; DELETE FROM customer",
+    "-- \n DELETE FROM customer",
+    "SELECT 1 -- \n; DROP TABLE customer",
+    "SELECT * FROM customer; this is junk",
+    "WITH x AS (SELECT 1) SELECT * FROM x; DROP TABLE customer",
+    "WITH x AS (DELETE FROM customer RETURNING *) SELECT * FROM x",
+    "WITH x AS (SELECT 1) INSERT INTO customer (id) SELECT * FROM x",
+    "ATTACH DATABASE '{dir}/attached.db' AS evil",
+    "DETACH DATABASE main",
+    "VACUUM",
+    "VACUUM INTO '{dir}/copy.db'",
+    "PRAGMA journal_mode=DELETE",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA writable_schema=1",
+    "PRAGMA query_only=OFF",
+    "PRAGMA table_info(customer)",
+    "SELECT load_extension('{dir}/evil.so')",
+    "SELECT writefile('{dir}/out.txt', 'x')",
+    "SELECT readfile('/etc/passwd')",
+    "SELECT fts3_tokenizer('simple')",
+    "SELECT sqlite_version()",
+    "SELECT randomblob(1000000000)",
+    "REPLACE INTO customer (id, age) VALUES (1, 99)",
+    "INSERT OR REPLACE INTO customer (id, age) VALUES (1, 99)",
+    "INSERT INTO product (prdtCd, prdtGrpCd) VALUES ('x', 'y')",
+    "UPDATE customer SET age = 0",
+    "DELETE FROM customer",
+    "DROP TABLE customer",
+    "CREATE TABLE evil (x)",
+    "CREATE INDEX evil_idx ON customer (age)",
+    "CREATE VIEW evil_view AS SELECT * FROM customer",
+    "CREATE TRIGGER evil AFTER INSERT ON customer BEGIN DELETE FROM customer; END",
+    "ALTER TABLE customer ADD COLUMN evil TEXT",
+    "ALTER TABLE customer RENAME TO evil",
+    ENDLESS,
+    "SELECT " + "+".join(["1"] * 20_000),
+    "SELECT 1；DROP TABLE customer",
+    "DR\u200bOP TABLE customer",
+    "SELECT 1;\u200b DELETE FROM customer",
+    "SELECT 1\x00; DROP TABLE customer",
+    "DEL\x00ETE FROM customer",
+    "SELECT * FROM sqlite_master",
+    "SELECT sql FROM sqlite_schema",
+    "SELECT * FROM customer, (WITH secret AS (SELECT 1) SELECT * FROM secret) AS s, secret",
+    "SELECT * FROM pragma_table_info('customer')",
+    "SELECT * FROM temp.customer",
+    "SELECT * FROM secret_table",
+    "BEGIN",
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT sp",
+    "RELEASE sp",
+    "REINDEX",
+    "ANALYZE",
+]
+NEW_FILES = ("attached.db", "copy.db", "out.txt")
+
+
+def snapshot(directory: Path) -> dict[str, str]:
+    """Every file in the directory (the database, its -wal/-shm if any, anything new) with its SHA-256."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def hostile_dir(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("hostile")
+    make_fixture_db(directory / "customers.db")
+    return directory
+
+
+def _open(directory: Path, use_parser: bool) -> ReadOnlyDatabase:
+    return ReadOnlyDatabase(f"sqlite:///{directory / 'customers.db'}", timeout_seconds=0.3, use_parser=use_parser)
+
+
+@pytest.fixture(scope="module")
+def guarded(hostile_dir):
+    db = _open(hostile_dir, use_parser=True)
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def connection_only(hostile_dir):
+    db = _open(hostile_dir, use_parser=False)
+    yield db
+    db.close()
+
+
+def test_corpus_is_big_enough():
+    assert len(HOSTILE) >= 30
+
+
+@pytest.mark.parametrize("sql", HOSTILE, ids=range(len(HOSTILE)))
+def test_guarded_path_refuses_and_changes_nothing(guarded, hostile_dir, sql):
+    before = snapshot(hostile_dir)
+    with pytest.raises(SqlRefused) as caught:
+        guarded.run(sql.format(dir=hostile_dir))
+    assert caught.value.message("en") and caught.value.message("ko")
+    assert isinstance(caught.value, QueryInterrupted) if sql == ENDLESS else caught.value.detail
+    assert snapshot(hostile_dir) == before
+    assert not any((hostile_dir / name).exists() for name in NEW_FILES)
+
+
+@pytest.mark.parametrize("sql", HOSTILE, ids=range(len(HOSTILE)))
+def test_connection_layer_alone_stops_the_corpus(connection_only, hostile_dir, sql):
+    before = snapshot(hostile_dir)
+    with pytest.raises(ChatError) as caught:
+        connection_only.run(sql.format(dir=hostile_dir))
+    assert isinstance(caught.value, (SqlRefused, QueryFailed)), type(caught.value)
+    assert snapshot(hostile_dir) == before
+    assert not any((hostile_dir / name).exists() for name in NEW_FILES)
+
+
+def test_connection_layer_denies_schema_reads_on_its_first_statement(hostile_dir):
+    db = _open(hostile_dir, use_parser=False)
+    with pytest.raises(SqlRefused, match="read-only connection"):
+        db.run("SELECT name FROM sqlite_master")
+    db.close()
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT printf('%.*c', 100000000, 'x')",
+    "SELECT replace(hex(zeroblob(10)), '0', printf('%.*c', 1000000, 'x'))",
+    "WITH RECURSIVE r(s) AS (SELECT 'x' UNION ALL SELECT s || s FROM r) SELECT length(s) FROM r",
+])
+def test_memory_bombs_are_stopped_by_the_value_size_limit(guarded, hostile_dir, sql):
+    """SQLite either errors ("string or blob too big") or, for printf, returns NULL instead of a huge value."""
+    before = snapshot(hostile_dir)
+    try:
+        rows = guarded.run(sql).rows
+    except ChatError as exc:
+        assert exc.message("en")
+    else:
+        assert rows and all(value is None for row in rows for value in row)
+    assert snapshot(hostile_dir) == before
