@@ -135,6 +135,7 @@ def _run(args, out) -> int:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)  # it echoes refused SQL fragments as warnings
     args = _parser().parse_args(argv)
     out = sys.stdout
     text = getattr(args, "text", None) or getattr(args, "sql", None)
