@@ -3,13 +3,15 @@ from __future__ import annotations
 
 
 def compose_household(signals: dict[str, list[tuple[float, str]]]) -> tuple[float | None, dict | None]:
-    """Adults (2 with a partner, 1 when alone or "me and ...") plus children; None when the adults are unknown.
+    """Adults ("two adults", 2 with a partner, 1 when alone or "me and my kids") plus children; None when the
+    adults are unknown. `signals` maps adults / partner / alone / me / kids to (value, matched text) pairs.
 
-    `signals` maps partner / alone / me / kids to the (value, matched text) pairs the rules found.
-    Children alone ("I have two kids") do not say how many adults live there, so they give no household.
+    Children alone ("I have two kids") do not say how many adults live there, and "me and ..." without
+    children is no household at all ("me and my friend"), so neither gives a household.
     """
     kids = signals.get("kids", [])
-    for name in ("partner", "alone", "me"):
+    adult_signals = ("adults", "partner", "alone", "me") if kids else ("adults", "partner", "alone")
+    for name in adult_signals:
         if signals.get(name):
             adults, adult_words = signals[name][0]
             break

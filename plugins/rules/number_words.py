@@ -1,4 +1,4 @@
-"""Numbers as customers write them: digits (35,000 / 3.5), Korean native (서른다섯), Sino-Korean (삼십오), English (thirty-five).
+"""Numbers as customers write them: digits (35,000 / 3.5), Korean native (서른다섯), Sino-Korean (삼십오), English.
 
 Each regex fragment below is paired with `parse_number`, which turns any text the fragments match into a float.
 """
@@ -32,7 +32,8 @@ SINO_TENS = rf"(?>{_SINO_TENS_BODY})"
 SINO = rf"(?>{_SINO_TENS_BODY}|[일이삼사오육칠팔구])"
 _EN_UNIT_WORDS = "|".join(sorted(_EN_UNITS, key=len, reverse=True))
 _EN_TEN_WORDS = "|".join(_EN_TENS)
-ENGLISH = rf"\b(?:(?:{_EN_TEN_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine)\b)?|(?:{_EN_UNIT_WORDS}))\b"
+_EN_DIGIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+ENGLISH = rf"\b(?:(?:{_EN_TEN_WORDS})(?:[- ](?:{_EN_DIGIT_WORDS})\b)?|(?:{_EN_UNIT_WORDS}))\b"
 
 _EN_COMPOUND = re.compile(rf"({_EN_TEN_WORDS})(?:[- ](\w+))?$")
 

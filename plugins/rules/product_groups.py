@@ -32,7 +32,8 @@ _NEGATED_BEFORE = re.compile(
 
 
 def _negated(text: str, match: re.Match) -> bool:
-    return bool(_NEGATED_AFTER.match(text, match.end()) or _NEGATED_BEFORE.search(text[max(0, match.start() - 40):match.start()]))
+    before = text[max(0, match.start() - 40):match.start()]
+    return bool(_NEGATED_AFTER.match(text, match.end()) or _NEGATED_BEFORE.search(before))
 
 
 def _mentions(text: str, patterns: dict[str, re.Pattern]) -> tuple[dict[str, str], dict[str, str]]:

@@ -1,7 +1,7 @@
 """Every phrasing the rules vectorizer understands, as pre-compiled regexes over NFKC-normalised, lower-cased text.
 
 Rules are tried in list order and each claims the characters it matched, so a number is read once, next to its
-own unit: the child rules come first (so "아이 2명" is not a household of 2), then number+unit rules, then
+own unit: the household-member rules come first (so "아이 2명" is not a household of 2), then number+unit rules, then
 rules that need a context word before a bare number ("나이 35", "budget of 40k"), then the household signals.
 `rank` orders rules of one feature by trust when several match: 0 exact, 1 context word, 2 age/size band.
 """
@@ -19,7 +19,7 @@ M2_PER_SQFT = 0.09290304
 
 @dataclass(frozen=True)
 class Rule:
-    feature: str  # one of engine.features.FEATURES, or a household signal: kids, partner, alone, me
+    feature: str  # one of engine.features.FEATURES, or a household signal: adults, kids, partner, alone, me
     pattern: re.Pattern
     convert: Callable[[re.Match], float | None]
     rank: int = 0
@@ -65,9 +65,13 @@ def _man_won(match: re.Match) -> float | None:
 
 
 def _mid(scale: float) -> Callable[[re.Match], float | None]:
+    """2~3만원 -> 25, 30~40평 -> 35: the middle of a stated range; a "range" running downwards is not one."""
+
     def convert(match: re.Match) -> float | None:
         low, high = _n(match, "a"), _n(match, "b")
-        return None if low is None or high is None else (low + high) / 2 * scale
+        if low is None or high is None or low > high:
+            return None
+        return (low + high) / 2 * scale
 
     return convert
 
@@ -97,9 +101,13 @@ def _area(per_unit: float) -> Callable[[re.Match], float | None]:
     return convert
 
 
-def _size_band(match: re.Match) -> float | None:
+def _decade_band(match: re.Match, scale: float = 1) -> float | None:
+    """30평대 -> 35 and 2만원대 -> 25: a round figure followed by 대 means the middle of that band."""
     value = _n(match)
-    return None if value is None else value + 5 if value % 10 == 0 else value
+    if value is None:
+        return None
+    value *= scale
+    return value + 5 if value % 10 == 0 else value
 
 
 def _r(feature: str, pattern: str, convert=_n, rank: int = 0, child_age_check: bool = False) -> Rule:
@@ -108,6 +116,7 @@ def _r(feature: str, pattern: str, convert=_n, rank: int = 0, child_age_check: b
 
 D3 = r"(?<![\d.])(?<!\d,)\d{1,3}(?![\d]|,\d{3})"
 D2 = r"(?<![\d.])(?<!\d,)\d{1,2}(?![\d]|,\d{3})"
+WON_AMOUNT = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+|\d{4,9})(?!\d)"  # a range's lower end, in won
 NUM_EN3 = rf"(?:{D3}|{ENGLISH})"
 NUM_EN2 = rf"(?:{D2}|{ENGLISH})"
 PARTICLE = r"\s*(?:은|는|이|가|도|:|=)?\s*"
@@ -123,7 +132,9 @@ _NOT_A_COUNT_UNIT = r"(?!\s*(?:살|세|개월|년|학년|평|점|만|천|원|%|�
 CHILD_AFTER = re.compile(rf"\s*(?:짜리\s*)?(?:의\s*)?(?:{KIDS_KO}|(?:{KIDS_EN})\b)")
 CHILD_BEFORE = re.compile(rf"(?:(?:{KIDS_KO})(?:는|은|이|가|도)?|\b(?:{KIDS_EN})\s+(?:is|are|aged?))\s*(?:만\s*)?$")
 
-KIDS_RULES = (
+MEMBER_RULES = (
+    _r("adults", rf"(?:어른|성인|대인){PARTICLE}(?P<n>{D2}|{NATIVE})(?:\s*명)?{_NOT_A_COUNT_UNIT}"),
+    _r("adults", rf"(?P<n>{NUM_EN2})\s+(?:adults?|grown[\s-]*ups)\b"),
     _r("kids", rf"(?:{KIDS_KO})(?:들)?{PARTICLE}(?:(?:총|모두)\s*)?(?P<n>{D2}|{NATIVE})(?:\s*명)?{_NOT_A_COUNT_UNIT}"),
     _r("kids", rf"(?<![가-힣\d.])(?P<n>{D2}|{NATIVE})\s*(?:명의\s*)?(?:{KIDS_KO})(?!\s*(?:용|방))"),
     _r("kids", r"(?<![가-힣])(?:갓난\s*)?(?:아기|애기|신생아)(?!\s*(?:용|침대|매트))", _const(1)),
@@ -135,8 +146,10 @@ KIDS_RULES = (
 )
 
 MONEY_RULES = (
-    _r("amt", rf"(?P<a>{DIGITS})\s*(?:만\s*원?)?\s*[~\-]\s*(?P<b>{DIGITS})\s*만\s*원?", _mid(10)),
-    _r("amt", rf"(?P<n>{DIGITS})\s*만\s*원\s*대", lambda m: _n(m) * 10 + 5 if _n(m) is not None else None),
+    _r("amt", rf"(?P<a>{DIGITS})\s*(?:만\s*원?)?\s*(?:[~\-]|에서|부터)\s*(?P<b>{DIGITS})\s*만\s*원?", _mid(10)),
+    _r("amt", rf"(?P<a>{WON_AMOUNT})\s*(?:won\b|krw\b)?\s*(?:and|to|-|~)\s*(?P<b>{DIGITS})\s*(?:won\b|krw\b)",
+       _mid(1 / 1000)),
+    _r("amt", rf"(?P<n>{DIGITS})\s*만\s*원\s*대", lambda match: _decade_band(match, scale=10)),
     _r("amt", rf"(?P<n>{DIGITS}|(?<![가-힣]){SINO})\s*만(?:\s*(?:(?P<c>\d|{SINO})\s*천|(?P<w>\d{{1,4}})(?!\d)))?\s*원",
        _man_won),
     _r("amt", rf"(?P<n>{DIGITS}|(?<![가-힣]){SINO})\s*천\s*원"),
@@ -155,7 +168,7 @@ AGE_RULES = (
     _r("age", rf"(?<![\d.])(?P<d>[1-9])0\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
     _r("age", rf"(?<![가-힣])(?P<s>[이삼사오육칠팔구]십)\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
     _r("age", r"(?:(?P<q>early|mid|middle|late)[\s-]*)?(?:(?<![\d.])(?P<d>[1-9])0['’]?s\b|"
-              r"\b(?P<w>twenties|thirties|forties|fourties|fifties|sixties|seventies|eighties|nineties)\b)",
+              r"\b(?P<w>teens|twenties|thirties|forties|fourties|fifties|sixties|seventies|eighties|nineties)\b)",
        _band, rank=2),
 )
 
@@ -172,7 +185,7 @@ AREA_UNITS = (r"m2|m\^2|sqm\b|sq\.?\s*m(?:eters?|etres?)?\b|square\s*m(?:eters?|
               r"제곱\s*m(?![a-z])")
 SIZE_RULES = (
     _r("size", rf"(?P<a>{DIGITS})\s*(?:평\s*)?[~\-]\s*(?P<b>{DIGITS})\s*평", _mid(1)),
-    _r("size", rf"(?P<n>{DIGITS})\s*평\s*(?:형\s*)?대", _size_band, rank=2),
+    _r("size", rf"(?P<n>{DIGITS})\s*평\s*(?:형\s*)?대", _decade_band, rank=2),
     _r("size", rf"(?P<n>{DIGITS}|(?<![가-힣]){SINO_TENS})\s*평(?:형)?(?![일소균가생화온범면판정창택])"),
     _r("size", rf"(?P<n>{DIGITS}|{ENGLISH})[\s-]*(?:pyeong|pyong|pyung|py)\b"),
     _r("size", rf"(?P<n>{DIGITS})\s*(?:{AREA_UNITS})(?![a-z\d])", _area(1.0)),
@@ -230,7 +243,7 @@ SIGNAL_RULES = (
 )
 
 RULES: tuple[Rule, ...] = (
-    KIDS_RULES + MONEY_RULES + AGE_RULES + HOUSEHOLD_RULES + SIZE_RULES + SCORE_RULES + DISCOUNT_RULES
+    MEMBER_RULES + MONEY_RULES + AGE_RULES + HOUSEHOLD_RULES + SIZE_RULES + SCORE_RULES + DISCOUNT_RULES
     + CONTEXT_RULES + SIGNAL_RULES
 )
 

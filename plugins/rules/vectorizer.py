@@ -27,7 +27,7 @@ from plugins.rules.vector_patterns import (
 
 ADULT_AGE = 19
 MAX_IGNORED_IN_RAW = 10
-HOUSEHOLD_SIGNALS = ("kids", "partner", "alone", "me")
+HOUSEHOLD_SIGNALS = ("adults", "kids", "partner", "alone", "me")
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -53,7 +53,8 @@ def _is_negative(text: str, start: int) -> bool:
 def _is_child_age(text: str, match: re.Match, value: float) -> bool:
     if value >= ADULT_AGE:
         return False
-    return bool(CHILD_AFTER.match(text, match.end()) or CHILD_BEFORE.search(text[max(0, match.start() - 20):match.start()]))
+    before = text[max(0, match.start() - 20):match.start()]
+    return bool(CHILD_AFTER.match(text, match.end()) or CHILD_BEFORE.search(before))
 
 
 class _Reader:

@@ -80,6 +80,14 @@ KOREAN = [
     ("할인율은 15", {"discRate": 15}),
     ("３５살 ４인 가족 ３０평", {"age": 35, "houseHold": 4, "size": 30}),
     ("만 35세, 4인가족, 멤버십 점수 70점, 할인율 20%", {"age": 35, "houseHold": 4, "score": 70, "discRate": 20}),
+    ("나이: 45, 가구원: 3, 예산: 50000원, 평수: 40, 점수: 60, 할인율: 5%",
+     {"age": 45, "houseHold": 3, "amt": 50, "size": 40, "score": 60, "discRate": 5}),
+    ("40대 주부인데 설거지가 힘들어요. 5인 가족이고 40평 살아요.", {"age": 45, "houseHold": 5, "size": 40}),
+    ("성인 2명, 아이 1명", {"houseHold": 3}),
+    ("아내와 초등학생 아이 셋", {"houseHold": 5}),
+    ("예산은 3만원에서 4만원 사이", {"amt": 35}),
+    ("정수기 렌탈 월 2만 9천 원 이하", {"amt": 29}),
+    ("30~40평", {"size": 35}),
 ]
 
 ENGLISH = [
@@ -120,6 +128,13 @@ ENGLISH = [
     ("10% discount", {"discRate": 10}),
     ("discount of 15 percent", {"discRate": 15}),
     ("I'm 35 and live alone in a 84m2 flat", {"age": 35, "houseHold": 1, "size": 25.4}),
+    ("age: 45, household: 3, budget: 50000 won, size: 40 pyeong, score: 60, discount: 5%",
+     {"age": 45, "houseHold": 3, "amt": 50, "size": 40, "score": 60, "discRate": 5}),
+    ("two adults and one child", {"houseHold": 3}),
+    ("My membership score is 75 and I get a 5% discount.", {"score": 75, "discRate": 5}),
+    ("between 30,000 and 40,000 won", {"amt": 35}),
+    ("I'm 35 and 40,000 won is my budget", {"age": 35, "amt": 40}),
+    ("900 sq ft", {"size": 25.3}),
 ]
 
 NOTHING_STATED = [
@@ -141,6 +156,8 @@ NOTHING_STATED = [
     "10%, 20%",
     "습도 50%",
     "아이디어 3개",
+    "me and my friend",
+    "3~2만원",
 ]
 
 
