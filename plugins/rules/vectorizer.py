@@ -28,8 +28,6 @@ from plugins.rules.vector_patterns import (
 ADULT_AGE = 19
 MAX_IGNORED_IN_RAW = 10
 HOUSEHOLD_SIGNALS = ("adults", "kids", "partner", "alone", "me")
-
-
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -153,7 +151,6 @@ class RulesVectorizer(Vectorizer):
 
     backend_id = "rules"
     description = "Offline, deterministic Korean/English pattern reader (no network, no model)"
-    retry_on_db_error = False
 
     def vectorize(self, request: VectorizeRequest) -> VectorizeResult:
         features, group, raw = read_text(request.text)
