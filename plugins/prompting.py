@@ -11,7 +11,7 @@ from engine.paths import PROMPTS_DIR
 from plugins.base import SqlRequest, VectorizeRequest
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-MAX_FEEDBACK_CHARS = 500
+MAX_FEEDBACK_CHARS = 800
 ANSWER_ROW_LIMIT = 20
 LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
 
@@ -56,7 +56,12 @@ def vectorizer_prompt(request: VectorizeRequest) -> str:
 def feedback_text(request: SqlRequest) -> str:
     """The database's complaint about the previous attempt, bounded so a long error cannot crowd the prompt."""
     error = (request.error_feedback or "").strip()[:MAX_FEEDBACK_CHARS]
-    return f"Your previous SQL for this question failed with: {error}\nWrite a corrected query." if error else ""
+    return f"{error}\nWrite a corrected query for the same question." if error else ""
+
+
+def suggestions(request: SqlRequest, limit: int = 3) -> tuple[str, ...]:
+    """When an LLM declines, the closest sample questions are the honest thing to offer instead."""
+    return tuple(example.question for example in request.examples[:limit])
 
 
 def sql_messages(request: SqlRequest) -> tuple[str, list[tuple[str, str]]]:

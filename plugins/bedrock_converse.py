@@ -1,0 +1,85 @@
+"""`bedrock-converse`: a vectorizer and a SQL generator over the Bedrock Converse API with the prompts in prompts/."""
+from __future__ import annotations
+
+import logging
+
+from engine.errors import BackendError, BackendOutputInvalid
+from plugins.aws import LazyClient, call_mapped
+from plugins.base import SqlGenerator, SqlRequest, SqlResult, VectorizeRequest, VectorizeResult, Vectorizer
+from plugins.hookspecs import hookimpl
+from plugins.llm_output import extract_sql, parse_vectorizer_output
+from plugins.prompting import answer_prompt, require_settings, sql_messages, suggestions, vectorizer_prompt
+
+log = logging.getLogger(__name__)
+
+VECTORIZER_MAX_TOKENS = 300
+SQL_MAX_TOKENS = 800
+ANSWER_MAX_TOKENS = 400
+
+
+class ConverseBackend:
+    """What both Converse backends share: the lazy client and one call that returns the reply's text."""
+
+    backend_id = "bedrock-converse"
+    aliases = ("converse",)
+    required_settings = ("aws_region", "bedrock_model_id")
+
+    def __init__(self, settings, *, client_factory=None):
+        super().__init__(settings)
+        self._client = LazyClient("bedrock-runtime", settings, client_factory)
+
+    def converse(self, turns: list[tuple[str, str]], *, system: str | None = None, max_tokens: int) -> str:
+        require_settings(self)
+        params = {
+            "modelId": self.settings.bedrock_model_id,
+            "messages": [{"role": role, "content": [{"text": text}]} for role, text in turns],
+            "inferenceConfig": {"maxTokens": max_tokens, "temperature": 0.0},
+        }
+        if system:
+            params["system"] = [{"text": system}]
+        response = call_mapped(lambda: self._client.get().converse(**params), self.backend_id)
+        blocks = ((response.get("output") or {}).get("message") or {}).get("content") or []
+        text = "".join(block.get("text", "") for block in blocks if isinstance(block, dict))
+        if not text.strip():
+            reason = response.get("stopReason")
+            raise BackendOutputInvalid(f"empty reply (stopReason {reason})", backend=self.backend_id)
+        return text
+
+
+class BedrockConverseVectorizer(ConverseBackend, Vectorizer):
+    description = "Amazon Bedrock Converse API with prompts/vectorizer.txt (the Flow's prompt), BEDROCK_MODEL_ID"
+
+    def vectorize(self, request: VectorizeRequest) -> VectorizeResult:
+        text = self.converse([("user", vectorizer_prompt(request))], max_tokens=VECTORIZER_MAX_TOKENS)
+        features, group = parse_vectorizer_output(text, self.backend_id)
+        return VectorizeResult(features=features, product_group=group, raw=text)
+
+
+class BedrockConverseSqlGenerator(ConverseBackend, SqlGenerator):
+    description = "Amazon Bedrock Converse API with prompts/sql_system.txt and retrieved examples as few-shot turns"
+
+    def generate_sql(self, request: SqlRequest) -> SqlResult:
+        system, turns = sql_messages(request)
+        text = self.converse(turns, system=system, max_tokens=SQL_MAX_TOKENS)
+        sql = extract_sql(text)
+        return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
+
+    def write_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> str | None:
+        """The model phrases the answer from the real rows; if it cannot, the engine's templates answer."""
+        try:
+            return self.converse(
+                [("user", answer_prompt(question, language, columns, rows))], max_tokens=ANSWER_MAX_TOKENS
+            ).strip()
+        except BackendError as exc:
+            log.warning("%s could not phrase the answer, using the template: %s", self.backend_id, exc.code)
+            return None
+
+
+@hookimpl
+def register_vectorizers(register):
+    register(BedrockConverseVectorizer)
+
+
+@hookimpl
+def register_sql_generators(register):
+    register(BedrockConverseSqlGenerator)

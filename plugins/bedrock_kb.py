@@ -1,0 +1,83 @@
+"""`bedrock-kb`: SQL through a Bedrock Knowledge Base that holds the sample queries (`retrieve_and_generate`).
+
+The Knowledge Base's S3 data source is filled from `python -m engine export-kb DIR`; the generation prompt
+(prompts/kb_generation.txt) adds the schema, recent turns and the previous attempt's database error.
+"""
+from __future__ import annotations
+
+from engine.errors import InputTooLong
+from plugins.aws import LazyClient, call_mapped
+from plugins.base import SqlGenerator, SqlRequest, SqlResult
+from plugins.hookspecs import hookimpl
+from plugins.llm_output import extract_sql
+from plugins.prompting import feedback_text, load_prompt, render, require_settings, suggestions
+
+MAX_QUERY_CHARS = 1000  # RetrieveAndGenerateInput.text in the service model
+MAX_TEMPLATE_CHARS = 4000  # TextPromptTemplate in the service model
+MAX_RESULTS = 5
+
+
+def _service_safe(text: str) -> str:
+    """Our values must not create Knowledge Base placeholders such as $query$ inside the template."""
+    return text.replace("$", "")
+
+
+def generation_template(request: SqlRequest) -> str:
+    """The KB generation prompt, dropping the oldest earlier turns until it fits the service's limit."""
+    schema = _service_safe(request.schema_text.strip())
+    feedback = feedback_text(request)
+    feedback = f"\nThe previous attempt failed:\n{_service_safe(feedback)}\n" if feedback else ""
+    history = list(request.history)
+    while True:
+        lines = [f"Q: {_service_safe(t.question)}\nSQL: {_service_safe(t.sql)}" for t in history]
+        earlier = "\nEarlier in this conversation:\n" + "\n".join(lines) + "\n" if lines else ""
+        template = render(load_prompt("kb_generation.txt"), schema=schema, history=earlier, feedback=feedback)
+        if len(template) <= MAX_TEMPLATE_CHARS or not history:
+            return template[:MAX_TEMPLATE_CHARS]
+        history.pop(0)
+
+
+class BedrockKnowledgeBaseSqlGenerator(SqlGenerator):
+    backend_id = "bedrock-kb"
+    aliases = ("kb",)
+    description = "Amazon Bedrock Knowledge Base of sample queries via retrieve_and_generate (BEDROCK_KB_ID)"
+    required_settings = ("aws_region", "bedrock_kb_id")
+
+    def __init__(self, settings, *, client_factory=None):
+        super().__init__(settings)
+        self._client = LazyClient("bedrock-agent-runtime", settings, client_factory)
+
+    def model_arn(self) -> str:
+        """BEDROCK_KB_MODEL_ARN, or the foundation-model ARN of BEDROCK_MODEL_ID in the configured region."""
+        if self.settings.bedrock_kb_model_arn:
+            return self.settings.bedrock_kb_model_arn
+        return f"arn:aws:bedrock:{self.settings.aws_region}::foundation-model/{self.settings.bedrock_model_id}"
+
+    def generate_sql(self, request: SqlRequest) -> SqlResult:
+        require_settings(self)
+        if len(request.question) > MAX_QUERY_CHARS:
+            raise InputTooLong(length=len(request.question), limit=MAX_QUERY_CHARS)
+        params = {
+            "input": {"text": request.question},
+            "retrieveAndGenerateConfiguration": {
+                "type": "KNOWLEDGE_BASE",
+                "knowledgeBaseConfiguration": {
+                    "knowledgeBaseId": self.settings.bedrock_kb_id,
+                    "modelArn": self.model_arn(),
+                    "retrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": MAX_RESULTS}},
+                    "generationConfiguration": {
+                        "promptTemplate": {"textPromptTemplate": generation_template(request)},
+                        "inferenceConfig": {"textInferenceConfig": {"temperature": 0.0, "maxTokens": 800}},
+                    },
+                },
+            },
+        }
+        response = call_mapped(lambda: self._client.get().retrieve_and_generate(**params), self.backend_id)
+        text = str((response.get("output") or {}).get("text") or "")
+        sql = extract_sql(text)
+        return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
+
+
+@hookimpl
+def register_sql_generators(register):
+    register(BedrockKnowledgeBaseSqlGenerator)
