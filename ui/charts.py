@@ -1,0 +1,82 @@
+"""Turns the analytics chart spec into data for Gradio's native plots, or an SVG pie drawn by our own code.
+
+Only numbers and escaped labels go in: chart code never comes from a backend.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ui.render import esc
+
+PIE_COLOURS = ("#0f766e", "#f59e0b", "#6366f1", "#ef4444", "#10b981", "#8b5cf6", "#0ea5e9", "#f97316",
+               "#84cc16", "#ec4899")
+PIE_MAX_SLICES = len(PIE_COLOURS)
+
+
+def chart_frame(spec: dict) -> pd.DataFrame:
+    """The spec's points as a frame named after its columns; rows whose y is not a number are dropped."""
+    x_name, y_name, colour = str(spec.get("x") or "x"), str(spec.get("y") or "y"), spec.get("color")
+    names = [x_name, y_name] + ([str(colour)] if colour else [])
+    points = []
+    for row in spec.get("data") or []:
+        y = row.get(y_name, row.get("y"))
+        if isinstance(y, bool) or not isinstance(y, (int, float)) or not math.isfinite(y):
+            continue
+        point = [str(row.get(x_name, row.get("x"))), float(y)]
+        if colour:
+            point.append(str(row.get(colour, "")))
+        points.append(point)
+    return pd.DataFrame(points, columns=names)
+
+
+def frame_from_result(spec: dict, columns: list[str], rows: list[list]) -> dict | None:
+    """Re-point an earlier chart at an edited query's rows when the result still has the chart's columns."""
+    wanted = [spec.get("x"), spec.get("y")] + ([spec["color"]] if spec.get("color") else [])
+    if any(name not in columns for name in wanted):
+        return None
+    at = [columns.index(name) for name in wanted]
+    data = [{name: row[i] for name, i in zip(wanted, at)} for row in rows]
+    return {**spec, "data": data, "x_order": None}
+
+
+def _slice_path(cx: float, cy: float, r: float, start: float, end: float) -> str:
+    x1, y1 = cx + r * math.sin(start), cy - r * math.cos(start)
+    x2, y2 = cx + r * math.sin(end), cy - r * math.cos(end)
+    large = 1 if end - start > math.pi else 0
+    return f"M{cx:.2f},{cy:.2f} L{x1:.2f},{y1:.2f} A{r:.2f},{r:.2f} 0 {large} 1 {x2:.2f},{y2:.2f} Z"
+
+
+def pie_svg(spec: dict) -> str:
+    """A pie with a legend of shares; the smallest slices past ten are folded into one 'other' slice."""
+    frame = chart_frame(spec)
+    values = frame.iloc[:, 1].clip(lower=0)
+    total = float(values.sum())
+    if frame.empty or total <= 0:
+        return ""
+    pairs = sorted(zip(frame.iloc[:, 0], values), key=lambda p: -p[1])
+    if len(pairs) > PIE_MAX_SLICES:
+        rest = sum(v for _, v in pairs[PIE_MAX_SLICES - 1 :])
+        pairs = pairs[: PIE_MAX_SLICES - 1] + [("기타 / other", rest)]
+    cx = cy = r = 110.0
+    shapes, legend, angle = [], [], 0.0
+    for i, (label, value) in enumerate(pairs):
+        share = value / total
+        colour = PIE_COLOURS[i % len(PIE_COLOURS)]
+        if share >= 0.9999:
+            shapes.append(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="{colour}"/>')
+        elif share > 0:
+            end = angle + share * 2 * math.pi
+            shapes.append(f'<path d="{_slice_path(cx, cy, r, angle, end)}" fill="{colour}"/>')
+            angle = end
+        legend.append(
+            f'<li><span class="rc-swatch" style="background:{colour}"></span>{esc(label)}'
+            f' <span class="rc-muted">{value:,.0f} · {share:.1%}</span></li>'
+        )
+    title = esc(spec.get("title") or "")
+    return (
+        f'<div class="rc-pie"><div class="rc-pie-title">{title}</div><div class="rc-pie-body">'
+        f'<svg viewBox="0 0 220 220" width="220" height="220" role="img" aria-label="{title}">'
+        f'{"".join(shapes)}</svg><ul class="rc-legend">{"".join(legend)}</ul></div></div>'
+    )

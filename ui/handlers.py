@@ -1,0 +1,305 @@
+"""The UI's event handlers as plain functions of explicit inputs, so tests call them without a browser.
+
+Every handler turns a ChatError into a chat message in the user's language and any other exception into
+the generic message; the details of the latter go to the log only, never to the page.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import tempfile
+import traceback
+import uuid
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import gradio as gr
+import pandas as pd
+
+from engine.errors import ChatError, EmptyInput
+from engine.session import ChatSession
+from engine.text_input import detect_language
+from ui import render
+from ui.charts import chart_frame, frame_from_result, pie_svg
+from ui.labels import both, text
+
+log = logging.getLogger(__name__)
+
+SHOWN_INPUT_CHARS = 300  # an over-long message is echoed shortened; the error says how long it was
+_csv_dir: Path | None = None
+
+
+class RecommendView(NamedTuple):
+    history: list[dict]
+    message: Any  # "" after a reply; gr.skip() keeps the typed text when it was refused
+    session: ChatSession
+    panel: Any
+
+
+class AnalyticsView(NamedTuple):
+    history: list[dict]
+    message: Any
+    session: ChatSession
+    sql: Any
+    examples: Any
+    table: Any
+    csv: Any
+    bar: Any
+    line: Any
+    pie: Any
+    chart: Any  # the chart spec, kept so an edited query can redraw it
+
+
+class EditedSqlView(NamedTuple):
+    history: list[dict]
+    table: Any
+    csv: Any
+    bar: Any
+    line: Any
+    pie: Any
+
+
+# --- language and messages ----------------------------------------------------------------------
+def _plain(content) -> str:
+    """Gradio 6 may hand message content back as a list of blocks; we only ever store text."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    if isinstance(content, (list, tuple)):
+        return " ".join(_plain(part) for part in content)
+    return ""
+
+
+def reply_language(message: str | None, history: list[dict] | None) -> str | None:
+    """The message's language; for a message with no letters, the conversation's; None if nothing tells."""
+    if message and any(ch.isalpha() for ch in message):
+        return detect_language(message)
+    for turn in reversed(history or []):
+        content = _plain(turn.get("content"))
+        if turn.get("role") == "user" and any(ch.isalpha() for ch in content):
+            return detect_language(content)
+    return None
+
+
+def error_message(exc: Exception, lang: str | None) -> str:
+    """What the chat shows for a failure; an unexpected exception is logged by type and traceback only."""
+    if not isinstance(exc, ChatError):
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("unexpected %s in a UI handler\n%s", type(exc).__name__, frames)
+        exc = ChatError()
+    if lang is None:
+        return f"{render.literal(exc.message('ko'))}\n\n{render.literal(exc.message('en'))}"
+    return render.literal(exc.message(lang))
+
+
+def _user_bubble(message: str | None) -> list[dict]:
+    if not message or not message.strip():
+        return []
+    shown = message if len(message) <= SHOWN_INPUT_CHARS else message[:SHOWN_INPUT_CHARS] + "…"
+    return [{"role": "user", "content": render.literal(shown)}]
+
+
+def _with(history, *messages: dict) -> list[dict]:
+    return [*list(history or []), *messages]
+
+
+def _assistant(content: str) -> dict:
+    return {"role": "assistant", "content": content}
+
+
+# --- recommendation -----------------------------------------------------------------------------
+def recommend_turn(engine, message: str, history: list[dict], session: ChatSession | None,
+                   backend: str | None = None) -> RecommendView:
+    """One customer message -> the reply with bars in the chat and the 'show vector' panel."""
+    session = session if session is not None else ChatSession()
+    lang = reply_language(message, history)
+    try:
+        rec = engine.recommend(message, session, backend)
+    except Exception as exc:
+        chat = _with(history, *_user_bubble(message), _assistant(error_message(exc, lang)))
+        return RecommendView(chat, gr.skip(), session, gr.skip())
+    trace = rec.to_json()
+    reply = render.recommendation_message(rec.reply, trace["top"])
+    chat = _with(history, *_user_bubble(message), _assistant(reply))
+    return RecommendView(chat, "", session, render.vector_panel(trace))
+
+
+def clear_recommend() -> tuple[list, str, ChatSession, str]:
+    """A fresh conversation forgets carried features too."""
+    return [], "", ChatSession(), render.empty_panel("panel_empty_vector")
+
+
+# --- analytics ----------------------------------------------------------------------------------
+def _csv_path() -> Path:
+    global _csv_dir
+    if _csv_dir is None or not _csv_dir.exists():
+        _csv_dir = Path(tempfile.mkdtemp(prefix="rentalchat-csv-"))
+    return _csv_dir / f"query-{uuid.uuid4().hex[:12]}.csv"
+
+
+def write_csv(columns: list[str], rows: list[list]) -> str:
+    """UTF-8 with a BOM so Excel opens Korean column values correctly."""
+    path = _csv_path()
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    return str(path)
+
+
+def chart_updates(spec: dict | None) -> tuple[Any, Any, Any]:
+    """Updates for the bar plot, line plot and pie, showing only the one the spec asks for."""
+    hidden = gr.update(visible=False)
+    if not spec or not spec.get("data"):
+        return hidden, hidden, hidden
+    kind = spec.get("type")
+    if kind == "pie":
+        svg = pie_svg(spec)
+        return hidden, hidden, (gr.update(value=svg, visible=True) if svg else hidden)
+    frame = chart_frame(spec)
+    if frame.empty:
+        return hidden, hidden, hidden
+    x_name, y_name = frame.columns[:2]
+    options = {"x": x_name, "y": y_name, "title": spec.get("title") or "",
+               "x_title": spec.get("x_title") or x_name, "y_title": spec.get("y_title") or y_name,
+               "color": spec.get("color") or None}
+    if spec.get("x_order"):
+        options["sort"] = [str(x) for x in spec["x_order"]]
+    plot = gr.update(value=frame, visible=True, **options)
+    return (hidden, plot, hidden) if kind == "line" else (plot, hidden, hidden)
+
+
+def _result_outputs(columns: list[str], rows: list[list]) -> tuple[Any, Any]:
+    table = pd.DataFrame([list(row) for row in rows], columns=list(columns))
+    return table, gr.update(value=write_csv(columns, rows), visible=True)
+
+
+def _sql_fence(sql: str) -> str:
+    """A fenced block longer than any backtick run in the SQL, so the SQL cannot close it early."""
+    longest, run = 0, 0
+    for ch in sql:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}sql\n{sql}\n{fence}"
+
+
+def answer_message(answer: str, sql: str, show_sql: bool) -> str:
+    """The answer escaped as text; the SQL the engine appended when asked for it stays a code block,
+    re-fenced so backticks inside the SQL cannot end the block early."""
+    suffix = f"\n```sql\n{sql.strip()}\n```"
+    if show_sql and answer.endswith(suffix):
+        return f"{render.literal(answer[: -len(suffix)])}\n{_sql_fence(sql.strip())}"
+    return render.literal(answer)
+
+
+def _rows_note(count: int, truncated: bool, lang: str) -> str:
+    note = text("rows_returned", lang).format(rows=f"{count:,}")
+    return note + (" " + text("rows_truncated", lang).format(rows=f"{count:,}") if truncated else "")
+
+
+def analytics_turn(engine, message: str, history: list[dict], session: ChatSession | None,
+                   backend: str | None = None) -> AnalyticsView:
+    """One employee question -> the answer in the chat, and the SQL, examples, table, CSV and chart panels."""
+    session = session if session is not None else ChatSession()
+    lang = reply_language(message, history)
+    try:
+        answer = engine.ask(message, session, backend)
+    except Exception as exc:
+        chat = _with(history, *_user_bubble(message), _assistant(error_message(exc, lang)))
+        skip = gr.skip()
+        return AnalyticsView(chat, skip, session, skip, skip, skip, skip, skip, skip, skip, skip)
+    reply = answer_message(answer.answer, answer.sql, answer.show_sql)
+    chat = _with(history, *_user_bubble(message), _assistant(reply))
+    table, csv_file = _result_outputs(answer.columns, answer.rows)
+    bar, line, pie = chart_updates(answer.chart)
+    return AnalyticsView(chat, "", session, answer.sql, render.examples_panel(answer.examples), table, csv_file,
+                         bar, line, pie, answer.chart)
+
+
+def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None) -> EditedSqlView:
+    """The SQL box's text through the same guard as generated SQL; a refusal changes nothing but the chat."""
+    lang = reply_language(None, history)
+    label = text("run_sql", lang) if lang else both("run_sql")
+    asked = {"role": "user", "content": f"▶ {render.literal(label)}\n\n{_sql_fence(sql or '')}"}
+    try:
+        if not sql or not sql.strip():
+            raise EmptyInput()
+        result = engine.run_sql(sql)
+    except Exception as exc:
+        skip = gr.skip()
+        return EditedSqlView(_with(history, asked, _assistant(error_message(exc, lang))), skip, skip, skip, skip, skip)
+    note_lang = lang or "en"
+    note = (_rows_note(len(result.rows), result.truncated, note_lang) + " "
+            + text("elapsed", note_lang).format(ms=result.elapsed_ms))
+    table, csv_file = _result_outputs(result.columns, result.rows)
+    redrawn = frame_from_result(chart, list(result.columns), result.rows) if chart else None
+    bar, line, pie = chart_updates(redrawn)
+    return EditedSqlView(_with(history, asked, _assistant(render.literal(note))), table, csv_file, bar, line, pie)
+
+
+def clear_analytics() -> tuple:
+    hidden = gr.update(visible=False)
+    return ([], "", ChatSession(), "", render.empty_panel("panel_empty_examples"), None,
+            gr.update(value=None, visible=False), hidden, hidden, hidden, None)
+
+
+# --- backends -----------------------------------------------------------------------------------
+def backend_banner(engine, vectorizer: str | None, sql_generator: str | None) -> Any:
+    """The fallback notice for the backends currently selected; hidden when both can run."""
+    fallbacks = []
+    for kind, name in (("vectorizer", vectorizer), ("sql_generator", sql_generator)):
+        try:
+            fallback = engine.fallback_for(kind, name or None)
+        except ChatError as exc:
+            fallback = {"message_ko": exc.message("ko"), "message_en": exc.message("en")}
+        if fallback:
+            fallbacks.append(fallback)
+    html = render.banner(fallbacks, engine.registry.failures)
+    return gr.update(value=html, visible=bool(html))
+
+
+# --- programmatic API ---------------------------------------------------------------------------
+def api_recommend(engine, message: str) -> tuple[str, dict]:
+    """Reply text and the vector trace for one message, in a fresh session; errors come back as JSON."""
+    try:
+        rec = engine.recommend(message, ChatSession())
+        return rec.reply, rec.to_json()
+    except Exception as exc:
+        return _api_error(exc, message)
+
+
+def api_analytics(engine, message: str) -> tuple[str, dict]:
+    """Answer text and the SQL trace for one question, in a fresh session; errors come back as JSON."""
+    try:
+        answer = engine.ask(message, ChatSession())
+        trace = answer.to_json()
+        trace["fallback"] = getattr(answer, "fallback", None)
+        return answer.answer, trace
+    except Exception as exc:
+        return _api_error(exc, message)
+
+
+def _api_error(exc: Exception, message: str | None) -> tuple[str, dict]:
+    lang = reply_language(message, None) or "en"
+    if not isinstance(exc, ChatError):
+        error_message(exc, lang)  # logs it
+        exc = ChatError()
+    return exc.message(lang), exc.to_json(lang)
+
+
+# --- model tab ----------------------------------------------------------------------------------
+def model_view(model_path) -> tuple[str, Any, Any]:
+    """Read on each page load, so a model trained after launch shows up without a restart."""
+    folder = Path(model_path).parent
+    try:
+        metadata = json.loads(Path(model_path).with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        metadata = None
+    images = []
+    for name in ("training_history.png", "confusion_matrix.png"):
+        path = folder / name
+        images.append(gr.update(value=str(path), visible=True) if path.is_file() else gr.update(value=None, visible=False))
+    return render.model_card(metadata), images[0], images[1]

@@ -1,0 +1,83 @@
+"""Every fixed piece of UI text in Korean and English, so both languages stay in step in one place."""
+from __future__ import annotations
+
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("렌탈 가전 추천 · 마케팅 통계 챗봇", "Home-appliance rental assistant"),
+    "subtitle": (
+        "고객에게 맞는 렌탈 제품을 추천하고, 고객 데이터에 대한 질문에 SQL로 답해요.",
+        "Recommends rental products to customers and answers questions about the customer base with SQL.",
+    ),
+    "tab_recommend": ("제품 추천", "Recommendation"),
+    "tab_analytics": ("마케팅 통계", "Analytics"),
+    "tab_model": ("모델", "Model"),
+    "chat_recommend": ("추천 상담", "Recommendation chat"),
+    "chat_analytics": ("통계 질문", "Analytics chat"),
+    "input_recommend": (
+        "나이, 가구원 수, 월 예산, 평수, 원하는 제품을 알려주세요",
+        "Tell me your age, household, budget, home size and the product you want",
+    ),
+    "input_analytics": ("고객 데이터에 대해 질문해 보세요", "Ask a question about the customer data"),
+    "send": ("보내기", "Send"),
+    "clear": ("대화 지우기", "Clear"),
+    "examples": ("예시 질문", "Examples"),
+    "vectorizer": ("벡터화 백엔드", "Vectorizer backend"),
+    "sql_generator": ("SQL 생성 백엔드", "SQL generator backend"),
+    "show_vector": ("벡터 보기", "Show vector"),
+    "show_sql": ("SQL 보기", "Show SQL"),
+    "raw_output": ("백엔드 원본 출력", "Raw backend output"),
+    "sql_code": ("생성된 SQL (수정 가능)", "Generated SQL (editable)"),
+    "run_sql": ("수정한 SQL 실행", "Run edited SQL"),
+    "kb_examples": ("지식 베이스에서 찾은 예시", "Examples retrieved from the knowledge base"),
+    "result_table": ("결과 표", "Result table"),
+    "csv": ("CSV 다운로드", "Download CSV"),
+    "chart": ("차트", "Chart"),
+    "feature": ("항목", "Feature"),
+    "value": ("값", "Value"),
+    "unit": ("단위", "Unit"),
+    "source": ("출처", "Source"),
+    "extracted": ("추출", "extracted"),
+    "carried": ("이전 대화", "carried"),
+    "default": ("기본값", "default"),
+    "clamped": ("범위 조정", "clamped"),
+    "product_group": ("이해한 제품군", "Product group understood"),
+    "any_group": ("지정 없음", "any"),
+    "backend_used": ("사용한 백엔드", "Backend used"),
+    "latency": ("지연 시간", "Latency"),
+    "top_products": ("추천 순위", "Top products"),
+    "requested": ("요청", "requested"),
+    "panel_empty_vector": (
+        "메시지를 보내면 모델에 들어간 여섯 가지 값이 여기에 표시돼요.",
+        "Send a message to see the six values the model received.",
+    ),
+    "panel_empty_examples": ("아직 질문이 없어요.", "No question yet."),
+    "ready": ("사용 가능", "ready"),
+    "not_ready": ("설정 필요", "needs"),
+    "offline_banner": (
+        "오프라인 rules 백엔드로 동작 중이에요. 설정은 .env 파일이나 환경 변수로 지정하세요.",
+        "Running on the offline rules backend. Put the settings in .env or the environment to switch.",
+    ),
+    "failed_plugins": ("불러오지 못한 플러그인", "Plugins that failed to load"),
+    "model_missing": (
+        "아직 학습된 모델 정보가 없어요. `python -m engine train` 으로 모델을 학습하면 여기에 표시돼요.",
+        "No trained model yet. Run `python -m engine train` and its metrics will appear here.",
+    ),
+    "plot_missing": ("그래프 파일이 아직 없어요", "This plot has not been produced yet"),
+    "training_history": ("학습 곡선", "Training history"),
+    "confusion_matrix": ("혼동 행렬", "Confusion matrix"),
+    "edited_sql_prefix": ("수정한 SQL 실행", "Run edited SQL"),
+    "rows_returned": ("{rows}행을 가져왔어요.", "{rows} rows returned."),
+    "rows_truncated": ("(처음 {rows}행만 표시)", "(showing the first {rows} rows)"),
+    "elapsed": ("{ms:.0f}ms 소요", "took {ms:.0f} ms"),
+}
+
+
+def text(key: str, lang: str) -> str:
+    """One language: replies follow the language of the user's message."""
+    ko, en = LABELS[key]
+    return ko if lang == "ko" else en
+
+
+def both(key: str, sep: str = " / ") -> str:
+    """Both languages, for fixed labels a stakeholder reads before typing anything."""
+    ko, en = LABELS[key]
+    return f"{ko}{sep}{en}"
