@@ -1,0 +1,77 @@
+"""The offline `rules` SQL generator: a deterministic semantic parser for marketing questions (ko/en).
+
+It never runs a guess. A question it cannot read gets the knowledge base's SQL only when a sample
+question is nearly the same; otherwise no SQL and three questions it can answer.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from db.catalog import GROUPS, group_name
+from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult
+from plugins.rules.sql_intent import Parsed, fold
+from plugins.rules.sql_parse import parse_question
+from plugins.rules.sql_render import render
+
+# Cosine similarity (engine.retrieval's character 1-3 gram TF-IDF) above which a knowledge-base pair is
+# taken as the same question. Paraphrases that merely share topic words ("정수기 사용자 평균 키" vs
+# "정수기 사용자의 평균 나이는?") score below ~0.75; a reworded copy of a sample (dropped particles,
+# punctuation, a polite ending) scores above 0.85. Pipelines pass engine.retrieval scores in `examples`.
+KB_MATCH_THRESHOLD = 0.85
+
+_SUGGESTIONS = {
+    "ko": ("{group} 사용자 수는 몇 명이야?", "연령대별 {group} 사용자 수 보여줘", "제품군별 평균 월 예산 알려줘"),
+    "en": ("How many {group} users are there?", "Number of {group} users by age group",
+           "Average monthly budget by product group"),
+}
+
+
+@lru_cache(maxsize=1024)
+def parse_cached(question: str) -> Parsed:
+    """History questions are re-read on every turn; their readings never change."""
+    return parse_question(question)
+
+
+def suggestions(language: str, parsed: Parsed | None = None) -> tuple[str, ...]:
+    """Three questions the parser answers, about the product group the user named if any."""
+    lang = "ko" if language == "ko" else "en"
+    text = (parsed.words.get("text", "") if parsed else "") or ""
+    group = next((g for g in GROUPS if g in text or group_name(g, "en") in text), GROUPS[0])
+    return tuple(s.format(group=group_name(group, lang)) for s in _SUGGESTIONS[lang])
+
+
+class RulesSqlGenerator(SqlGenerator):
+    backend_id = "rules"
+    description = "Offline deterministic parser for marketing questions over the customer table (ko/en)"
+    retry_on_db_error = False  # the same question always parses the same way; a retry cannot help
+
+    def generate_sql(self, request: SqlRequest) -> SqlResult:
+        current = parse_cached(request.question)
+        parts = [parse_cached(turn.question) for turn in request.history] + [current]
+        intent, used = fold(parts) if current.error is None else (None, 0)
+        if intent is not None:
+            raw = {"backend": self.backend_id, "source": "parser", "intent": intent.to_json(),
+                   "turns_used": used, "followup": used > 1}
+            return SqlResult(sql=render(intent, request.language), raw=_dump(raw))
+        reason = current.error or ("followup_without_context" if current.followup else "not_understood")
+        example = self._closest_example(request)
+        if example is not None and example.score >= KB_MATCH_THRESHOLD:
+            raw = {"backend": self.backend_id, "source": "knowledge_base", "reason": reason,
+                   "matched_question": example.question, "score": example.score}
+            return SqlResult(sql=example.sql, raw=_dump(raw))
+        raw = {"backend": self.backend_id, "source": "none", "reason": reason, "detail": current.detail,
+               "closest": ({"question": example.question, "score": example.score} if example else None)}
+        return SqlResult(sql=None, raw=_dump(raw), suggestions=suggestions(request.language, current))
+
+    def _closest_example(self, request: SqlRequest) -> Example | None:
+        if request.examples:
+            return max(request.examples, key=lambda e: e.score)
+        from engine.retrieval import cached_knowledge_base
+
+        found = cached_knowledge_base().search(request.question, k=1)
+        return found[0] if found else None
+
+
+def _dump(raw: dict) -> str:
+    return json.dumps(raw, ensure_ascii=False, sort_keys=True)
