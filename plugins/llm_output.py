@@ -20,9 +20,9 @@ from engine.features import FEATURES, PRODUCT_GROUPS
 # between the two and reports the clamping, while values outside these can only be a misreading.
 SANITY_BOUNDS: dict[str, tuple[float, float]] = {
     "age": (0, 120),
-    "houseHold": (1, 30),
+    "houseHold": (0, 30),
     "amt": (0, 10_000),
-    "size": (1, 2_000),
+    "size": (0, 2_000),
     "score": (0, 100),
     "discRate": (0, 100),
 }
@@ -46,6 +46,9 @@ _SQL_HEAD = r"(SELECT\b|WITH\s+(RECURSIVE\s+)?[\w\"]+\s*(\([^)]*\))?\s*AS\s*\()"
 _SQL_AT = re.compile(_SQL_HEAD, re.IGNORECASE)
 _SQL_LINE = re.compile(r"^[ \t]*" + _SQL_HEAD, re.IGNORECASE | re.MULTILINE)
 DECLINE_MARKER = "CANNOT_ANSWER"
+# A vectorizer answer is a few hundred characters; scanning more only lets a runaway reply burn CPU.
+MAX_SCAN_CHARS = 8_000
+MAX_JSON_STARTS = 200
 
 
 def _number(value: Any) -> float | None:
@@ -113,24 +116,24 @@ def _json_candidates(text: str):
     for match in _FENCE.finditer(text):
         yield match.group(2)
     decoder = json.JSONDecoder()
-    for index, char in enumerate(text):
-        if char in "{[":
-            try:
-                value, _ = decoder.raw_decode(text, index)
-            except ValueError:
-                continue
-            yield value
+    starts = [index for index, char in enumerate(text) if char in "{["]
+    for index in starts[:MAX_JSON_STARTS]:
+        try:
+            value, _ = decoder.raw_decode(text, index)
+        except (ValueError, RecursionError):
+            continue
+        yield value
 
 
 def find_json(text: str) -> dict | list | None:
     """The first JSON object in an LLM's text, else its first six-item array (a citation like [1] is no
     answer), else its first array, else None."""
     lists = []
-    for candidate in _json_candidates(text.strip()):
+    for candidate in _json_candidates(text.strip()[:MAX_SCAN_CHARS]):
         if isinstance(candidate, str):
             try:
                 candidate = json.loads(candidate.strip())
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         if isinstance(candidate, dict):
             return candidate

@@ -68,7 +68,12 @@ class OpenAIBackend:
             raise BackendOutputInvalid("not a Chat Completions response", backend=self.backend_id) from None
         if not isinstance(text, str) or not text.strip():
             raise BackendOutputInvalid("empty reply", backend=self.backend_id)
-        return text
+        return self._redact(text)
+
+    def _redact(self, text: str) -> str:
+        """A misbehaving server may echo the request back; the key must not reach the 'show' panels."""
+        key = self.settings.openai_api_key
+        return text.replace(key.get_secret_value(), "[redacted]") if key and key.get_secret_value() else text
 
     def _post(self, body: dict):
         import httpx

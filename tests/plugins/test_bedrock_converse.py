@@ -108,7 +108,7 @@ def test_service_errors_map_to_clear_types(aws_env, no_botocore_backoff, status,
 
 def test_empty_and_malformed_replies(aws_env):
     vectorizer = BedrockConverseVectorizer(converse_settings())
-    aws_env.push(converse_reply("", stop="max_tokens"), converse_reply('{"age": 41, "houseHold": 0}'))
+    aws_env.push(converse_reply("", stop="max_tokens"), converse_reply('{"age": 41, "houseHold": 50}'))
     with pytest.raises(BackendOutputInvalid, match="max_tokens"):
         vectorizer.vectorize(REQUEST)
     with pytest.raises(BackendOutputInvalid, match="houseHold"):

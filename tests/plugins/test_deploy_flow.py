@@ -128,3 +128,15 @@ def test_missing_region_is_reported():
 
     with pytest.raises(BackendNotConfigured, match="AWS_REGION"):
         deploy_flow(offline_settings(aws_region=None), model_id=None, role_arn=ROLE, dry_run=False)
+
+
+def test_cli_dry_run_prints_valid_requests(capsys, monkeypatch):
+    from engine.cli import main
+
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    assert main(["deploy-flow", "--dry-run", "--role-arn", ROLE]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    model = botocore.session.get_session().get_service_model("bedrock-agent")
+    for step in plan["requests"]:
+        report = ParamValidator().validate(step["params"], model.operation_model(step["operation"]).input_shape)
+        assert not report.has_errors(), report.generate_report()
