@@ -53,7 +53,8 @@ SQL_ORDINARY = (
                history=(Turn("How many dishwasher customers?",
                              "SELECT COUNT(*) AS n FROM customer WHERE prdtGrpCd = '식기세척기'"),)),
     SqlRequest("연령대별 공기청정기 사용자 수를 그래프로 보여줘", "ko", SCHEMA_TEXT,
-               error_feedback="The previous SQL failed.\nSQL: SELECT agee FROM customer\nDatabase error: no such column"),
+               error_feedback="The previous SQL failed.\nSQL: SELECT agee FROM customer\n"
+                              "Database error: no such column: agee"),
 )
 SQL_HOSTILE = (
     SqlRequest("'; DROP TABLE customer; --", "en", SCHEMA_TEXT),

@@ -119,3 +119,21 @@ def test_not_configured_without_region(aws_env):
     with pytest.raises(BackendNotConfigured, match="AWS_REGION"):
         BedrockConverseVectorizer(offline_settings(aws_region=None)).vectorize(REQUEST)
     assert aws_env.requests == []
+
+
+def test_cli_sql_through_converse_runs_the_guarded_query_and_phrases_the_answer(aws_env, small_db, monkeypatch,
+                                                                               capsys):
+    import json
+
+    from engine.cli import main
+
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("DATABASE_URL", small_db)
+    aws_env.push(converse_reply("```sql\nSELECT COUNT(*) AS n FROM customer WHERE prdtGrpCd = '정수기'\n```"),
+                 converse_reply("정수기 고객이 가장 많아요."))
+    assert main(["sql", "--backend", "bedrock-converse", "정수기 고객은 몇 명이야?"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["backend"] == "bedrock-converse" and out["columns"] == ["n"] and out["rows"][0][0] > 0
+    assert out["answer"].startswith("정수기 고객이 가장 많아요.")
+    answer_prompt = aws_env.requests[1].json()["messages"][0]["content"][0]["text"]
+    assert f"[{out['rows'][0][0]}]" in answer_prompt

@@ -71,7 +71,7 @@ def test_encoder_round_trips_through_botocore_decoder():
 def test_named_keys_document_string(flow, aws_env):
     aws_env.push(flow_success(NAMED))
     result = flow.vectorize(REQUEST)
-    assert result.features == {"age": 35.0, "houseHold": 4.0, "amt": 30.0, "size": 30.0, "score": None, "discRate": None}
+    assert result.features == dict(age=35.0, houseHold=4.0, amt=30.0, size=30.0, score=None, discRate=None)
     assert result.product_group == "정수기"
     assert result.raw == NAMED
     (sent,) = aws_env.requests
@@ -93,8 +93,8 @@ def test_document_as_object_and_plain_array(flow, aws_env):
 
 
 def test_prose_around_json_and_trace_events_are_tolerated(flow, aws_env):
-    trace = event("flowTraceEvent", {"trace": {"nodeOutputTrace": {"nodeName": "Vectorizer", "fields": [],
-                                                                   "timestamp": "2026-01-01T00:00:00Z"}}})
+    node_trace = {"nodeName": "Vectorizer", "fields": [], "timestamp": "2026-01-01T00:00:00Z"}
+    trace = event("flowTraceEvent", {"trace": {"nodeOutputTrace": node_trace}})
     aws_env.push(StreamReply([trace, flow_output(f"Here you go:\n{NAMED}\nHope it helps"), flow_completion()]))
     assert flow.vectorize(REQUEST).features["age"] == 35.0
 
@@ -210,3 +210,17 @@ def test_service_specific_endpoint_variable_is_honoured(monkeypatch, aws_env):
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME", aws_env.url)
     aws_env.push(flow_success(NAMED))
     assert BedrockFlowVectorizer(flow_settings()).vectorize(REQUEST).features["age"] == 35.0
+
+
+def test_cli_vectorize_through_the_flow(aws_env, monkeypatch, capsys):
+    from engine.cli import main
+
+    for name, value in {"AWS_REGION": "us-east-1", "BEDROCK_FLOW_ID": "FLOW123456",
+                        "BEDROCK_FLOW_ALIAS_ID": "ALIAS12345"}.items():
+        monkeypatch.setenv(name, value)
+    aws_env.push(flow_success(NAMED))
+    assert main(["vectorize", "--backend", "bedrock-flow", REQUEST.text]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["backend"] == "bedrock-flow" and out["product_group"] == "정수기"
+    assert out["features"]["age"] == 35 and out["sources"]["age"] == "extracted"
+    assert out["sources"]["score"] == "default" and out["raw"] == NAMED

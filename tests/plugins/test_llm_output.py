@@ -13,12 +13,12 @@ ALL_NULL = {"age": None, "houseHold": None, "amt": None, "size": None, "score": 
 @pytest.mark.parametrize(
     "document, features, group",
     [
-        ('{"age": 35, "houseHold": 4, "amt": 30, "size": 30, "score": null, "discRate": null, "product_group": "정수기"}',
-         {"age": 35, "houseHold": 4, "amt": 30, "size": 30}, "정수기"),
+        ('{"age": 35, "houseHold": 4, "amt": 30, "size": 30, "score": null, "discRate": null, '
+         '"product_group": "정수기"}', {"age": 35, "houseHold": 4, "amt": 30, "size": 30}, "정수기"),
         ('```json\n{"age": "35", "amt": "1,200"}\n```', {"age": 35, "amt": 1200}, None),
         ('Sure! Here is the JSON: {"Age": 41, "HOUSEHOLD": 2, "prdtGrpCd": "Air Purifier"} Let me know.',
          {"age": 41, "houseHold": 2}, "공기청정기"),
-        ("[35, 4, 30, 30, 50, 10]", {"age": 35, "houseHold": 4, "amt": 30, "size": 30, "score": 50, "discRate": 10}, None),
+        ("[35, 4, 30, 30, 50, 10]", dict(zip(ALL_NULL, [35, 4, 30, 30, 50, 10])), None),
         ("[[35, 4, 30, 30, 50, 10]]", dict(zip(ALL_NULL, [35, 4, 30, 30, 50, 10])), None),
         ("See [1]. Vector: [35, 4, 30, 30, 50, 10]", dict(zip(ALL_NULL, [35, 4, 30, 30, 50, 10])), None),
         ('{"age": "unknown", "score": "", "discRate": "N/A", "product_group": "없음"}', {}, None),

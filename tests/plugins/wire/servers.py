@@ -87,7 +87,8 @@ def stream_exception(exception_type: str, message: str = "scripted failure") -> 
 
 
 def flow_output(document) -> bytes:
-    return event("flowOutputEvent", {"content": {"document": document}, "nodeName": "FlowOutputNode", "nodeType": "Output"})
+    payload = {"content": {"document": document}, "nodeName": "FlowOutputNode", "nodeType": "Output"}
+    return event("flowOutputEvent", payload)
 
 
 def flow_completion(reason: str = "SUCCESS") -> bytes:
