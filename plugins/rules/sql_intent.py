@@ -64,10 +64,14 @@ class Intent:
     def to_json(self) -> dict:
         data = asdict(self)
         data["measures"] = [m.alias for m in self.measures]
-        data["filters"] = [
-            {"kind": f.kind, "conditions": [[c.column, c.op, c.value] for c in f.conditions]} for f in self.filters
-        ]
+        data["filters"] = [{"kind": f.kind, "conditions": [_condition_json(c) for c in f.conditions]}
+                           for f in self.filters]
         return {key: value for key, value in data.items() if value not in ((), [], None, False)}
+
+
+def _condition_json(cond: Condition) -> list:
+    value = [_condition_json(c) for c in cond.value] if cond.op == "anyof" else cond.value
+    return [cond.column, cond.op, value]
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ def apply_followup(base: Intent, part: Parsed) -> Intent:
         changes.update(groups=groups, partition=new.partition)
     if new.order:
         changes.update(order=new.order, limit=new.limit, order_key=new.order_key or changes.get("order_key"))
-    population = set(new.population)
+    population = set(new.population) if part.explicit_measure else set(base.population)
     if part.followup and new.share and not (changes.get("groups") or base.groups):
         population |= {f.kind for f in base.filters if f.kind not in {g.kind for g in new.filters}}
     changes["population"] = tuple(k for k in FILTER_KINDS if k in population and k in filters)

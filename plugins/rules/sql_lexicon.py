@@ -132,7 +132,10 @@ NEGATION_BEFORE = re.compile(
 )
 
 # Special filters that have no number of their own.
-NO_DISCOUNT = re.compile(r"할인(?:을|이)?\s*(?:안\s*받는|받지\s*않는|없는|미적용|0\s*%)|no\s+discounts?|without\s+(?:a\s+)?discounts?|zero\s+discount")
+NO_DISCOUNT = re.compile(
+    r"할인(?:을|이)?\s*(?:안\s*받는|받지\s*않는|없는|미적용|0\s*%)|no\s+discounts?|without\s+(?:a\s+)?discounts?|"
+    r"zero\s+discount"
+)
 SINGLE_HOUSEHOLD = re.compile(
     r"혼자\s*사는|1인\s*가구|독거|single[\s-]*(?:person|member|people)\s*(?:households?|homes?)?|"
     r"living\s+alone|lives?\s+alone|singles?\b(?!\s*(?:product|group))"
@@ -196,8 +199,10 @@ UNKNOWN_GROUP_EN = re.compile(r"\b(?:by|per|for\s+each|grouped\s+by|broken\s+dow
 EN_NEUTRAL_AFTER_BY = frozenset({"month", "number", "count", "share", "percentage", "average", "far", "users",
                                  "customers", "people", "membership", "monthly", "home", "descending", "ascending",
                                  "person", "customer", "user", "head", "capita", "their", "its"})
-BAND_WIDTH = re.compile(r"\b10[\s-]*(?:point|year|unit|pyeong|thousand|won)?[\s-]*(?=bands?|brackets?|buckets?|bins?|intervals?)"
-                        r"|10\s*(?:세|살|점|평|천원)?\s*(?=단위|구간|간격)")
+BAND_WIDTH = re.compile(
+    r"\b10[\s-]*(?:point|year|unit|pyeong|thousand|won)?[\s-]*(?=bands?|brackets?|buckets?|bins?|intervals?)"
+    r"|10\s*(?:세|살|점|평|천원)?\s*(?=단위|구간|간격)"
+)
 
 # Top-N and ordering words. `n` is the count; `rows` marks a ranking of individual customers.
 TOP_N = re.compile(

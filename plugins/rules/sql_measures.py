@@ -90,6 +90,7 @@ def _pair(toks: list[_Tok]) -> tuple[list[_Entry], list[str], list[tuple[str, in
     carry: list[_Tok] = []
     unassigned: list[tuple[str, int]] = []
     last_postfix: list[tuple[str, int]] = []
+    carried: list[_Entry] = []  # entries the previous feature got from `carry`, until its own aggregate follows
     prev = None
 
     def add(tok: _Tok, column: str, pos: int) -> None:
@@ -99,7 +100,8 @@ def _pair(toks: list[_Tok]) -> tuple[list[_Entry], list[str], list[tuple[str, in
             entries.append(_Entry(Measure(tok.value, column), pos))
 
     def feature(column: str, pos: int) -> None:
-        nonlocal pending, carry, last_postfix
+        nonlocal pending, carry, last_postfix, carried
+        carried = []
         if pending:
             for tok in pending:
                 add(tok, column, pos)
@@ -107,6 +109,7 @@ def _pair(toks: list[_Tok]) -> tuple[list[_Entry], list[str], list[tuple[str, in
         elif carry:
             for tok in carry:
                 add(tok, column, pos)
+            carried = entries[-len(carry):]
         else:
             unassigned.append((column, pos))
         last_postfix = []
@@ -116,6 +119,10 @@ def _pair(toks: list[_Tok]) -> tuple[list[_Entry], list[str], list[tuple[str, in
             entries.append(_Entry(Measure("count"), tok.pos))
             pending, carry = [], []
         elif tok.kind in ("agg", "sup"):
+            if prev == "feat" and carried and tok.kind == "agg":  # "최대 할인율과 예산 합계": 합계 wins
+                entries[:] = [e for e in entries if e not in carried]
+                unassigned.append((carried[0].measure.column, carried[0].pos))
+                carried = []
             if unassigned:
                 for column, pos in unassigned:
                     add(tok, column, pos)
@@ -224,7 +231,7 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
                     or (groups and ranked))
     loose_features = tuple(e.measure.column for e in measures if e.pos in bare_positions)
     if not measures and not share and not rows and not catalog and not loose:
-        if flags["people"] or groups or sups or flags["subject"]:
+        if flags["people"] or flags["distribution"] or ranked or flags["subject"]:
             measures.append(_Entry(Measure("count"), -1))
     unique = list(dict.fromkeys(e.measure for e in measures))
     if share and groups and Measure("count") not in unique:

@@ -89,7 +89,8 @@ def _catalog(intent: Intent, language: str) -> str:
     col = _Columns(False, language)
     kinds = ("product", FEE)
     where = _where(intent.filters, col, kinds).replace("p.monthlyFee", "monthlyFee")
-    return f"SELECT prdtCd, prdtGrpCd, {name} AS productName, monthlyFee FROM product{where} ORDER BY prdtGrpCd, monthlyFee"
+    columns = f"prdtCd, prdtGrpCd, {name} AS productName, monthlyFee"
+    return f"SELECT {columns} FROM product{where} ORDER BY prdtGrpCd, monthlyFee"
 
 
 def _rows(intent: Intent) -> str:

@@ -178,6 +178,8 @@ def read_numeric_filters(scan: Scan) -> list[Filter]:
         after = lx.FEATURE_WORD.match(work, end + 1) or lx.FEATURE_WORD.match(work, end)
         if after and after.lastgroup == column:
             end = after.end()
+        if column != FEE and not all(float(v).is_integer() for v in (low, high or 0)):
+            continue  # every column holds whole numbers; "17.5세" is not something to filter on
         quantity = _Quantity(low, high, column, band, end)
         conditions = _conditions(column, op or ("between" if high is not None else "eq"), quantity)
         found.append(Filter(column, conditions, start))
