@@ -196,3 +196,77 @@ def test_truncated_results_are_flagged(small_db):
         small.close()
     assert answer.truncated and len(answer.rows) == 5
     assert "only the first 5 rows" in answer.answer
+
+
+# --- the rules backend end to end on the small database -------------------------------------------------
+@pytest.fixture(scope="module")
+def rules_pipeline(database):
+    from engine.settings import offline_settings
+    from plugins.rules.sql import RulesSqlGenerator
+
+    return AnalyticsPipeline(database, KnowledgeBase.load()), RulesSqlGenerator(offline_settings())
+
+
+def direct(url: str, sql: str) -> list[list]:
+    """The expected rows, read with plain sqlite3 so the check does not go through the code under test."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True) as conn:
+        return [list(row) for row in conn.execute(sql)]
+
+
+def test_rules_count_answers_in_korean(rules_pipeline, small_db):
+    pipeline, rules = rules_pipeline
+    answer = pipeline.answer("총 정수기 사용자 알려줘", "ko", rules, ChatSession())
+    [[expected]] = direct(small_db, "SELECT COUNT(*) FROM customer WHERE prdtGrpCd = '정수기'")
+    assert answer.rows == [[expected]]
+    assert answer.answer == f"정수기 사용자는 총 {expected:,}명이에요."
+    assert answer.backend == "rules" and answer.attempts == [{"sql": answer.sql, "error": None}]
+    assert answer.examples and answer.examples[0].question
+
+
+def test_rules_band_distribution_with_chart_and_sql(rules_pipeline, small_db):
+    pipeline, rules = rules_pipeline
+    answer = pipeline.answer("연령대별 식기세척기 사용자수를 그래프로 보여주고 쿼리도 보여줘", "ko", rules, ChatSession())
+    expected = direct(small_db, "SELECT (age/10)*10, COUNT(*) FROM customer WHERE prdtGrpCd = '식기세척기' "
+                                "GROUP BY 1 ORDER BY 1")
+    assert sorted(answer.rows) == expected
+    assert answer.chart["type"] == "line"
+    assert [p[answer.chart["y"]] for p in answer.chart["data"]] == [count for _, count in expected]
+    assert answer.answer.startswith("식기세척기 사용자의 연령대별 사용자 수는 ")
+    assert answer.answer.endswith(f"```sql\n{answer.sql}\n```")
+
+
+@pytest.mark.parametrize(
+    "first, follow_up, language, expected_sql",
+    [
+        ("정수기 사용자 수 알려줘", "그럼 40대는?", "ko",
+         "SELECT COUNT(*) FROM customer WHERE prdtGrpCd = '정수기' AND age BETWEEN 40 AND 49"),
+        ("How many air purifier customers?", "what about bidets?", "en",
+         "SELECT COUNT(*) FROM customer WHERE prdtGrpCd = '비데'"),
+    ],
+)
+def test_rules_follow_up_modifies_the_previous_question(rules_pipeline, small_db, first, follow_up, language,
+                                                        expected_sql):
+    pipeline, rules = rules_pipeline
+    session = ChatSession()
+    pipeline.answer(first, language, rules, session)
+    answer = pipeline.answer(follow_up, language, rules, session)
+    assert answer.rows == direct(small_db, expected_sql)
+    assert [t.question for t in session.sql_history] == [first, follow_up]
+
+
+def test_rules_follow_up_without_history_is_not_guessed(rules_pipeline):
+    pipeline, rules = rules_pipeline
+    with pytest.raises(CannotAnswer) as caught:
+        pipeline.answer("그럼 40대는?", "ko", rules, ChatSession())
+    assert len(caught.value.suggestions) == 3
+
+
+def test_rules_unanswerable_question_suggests_three_questions(rules_pipeline):
+    pipeline, rules = rules_pipeline
+    session = ChatSession()
+    with pytest.raises(CannotAnswer) as caught:
+        pipeline.answer("오늘 날씨 어때?", "ko", rules, session)
+    assert len(caught.value.suggestions) == 3
+    assert session.sql_history == []
