@@ -20,15 +20,21 @@ def format_value(name: str, value: float, lang: str) -> str:
         won = value * 1000
         if lang == "ko":
             man = won / 10_000
-            return f"월 {man:g}만원" if man >= 1 else f"월 {won:,.0f}원"
-        return f"{won:,.0f} KRW/month"
+            return f"월 예산 {man:g}만원" if man >= 1 else f"월 예산 {won:,.0f}원"
+        return f"budget {won:,.0f} KRW/month"
     info = FEATURE_INFO[name]
     number = f"{value:g}" if name == "size" else f"{value:.0f}"
     if lang == "ko":
         return f"{info.label_ko} {number}{info.unit_ko}"
     if name == "age":
         return f"age {number}"
+    if name == "houseHold":
+        return f"household of {number}" if value != 1 else "living alone"
     return f"{info.label_en} {number}{'%' if name == 'discRate' else ' ' + info.unit_en}"
+
+
+def format_probability(probability: float) -> str:
+    return "<1%" if probability < 0.005 else f"{probability:.0%}"
 
 
 def _fee(code: str, lang: str) -> str:
@@ -47,7 +53,7 @@ def compose_reply(rec: Recommendation) -> str:
     for i, pick in enumerate(rec.top, 1):
         product = PRODUCTS_BY_CODE[pick.code]
         fit = "적합도" if lang == "ko" else "fit"
-        lines.append(f"{i}. {product.name(lang)} ({pick.code}) — {_fee(pick.code, lang)} · {fit} {pick.probability:.0%}")
+        lines.append(f"{i}. {product.name(lang)} ({pick.code}) — {_fee(pick.code, lang)} · {fit} {format_probability(pick.probability)}")
     stated = [n for n, s in report.sources.items() if s in ("extracted", "carried")]
     assumed = [n for n, s in report.sources.items() if s == "default"]
     if rec.drivers:

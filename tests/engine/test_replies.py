@@ -1,0 +1,24 @@
+"""Reply wording: values read the way a customer says them, in their language."""
+import pytest
+
+from engine.replies import format_probability, format_value
+
+
+@pytest.mark.parametrize("name, value, lang, expected", [
+    ("amt", 30, "ko", "월 예산 3만원"),
+    ("amt", 35, "ko", "월 예산 3.5만원"),
+    ("amt", 5, "ko", "월 예산 5,000원"),
+    ("amt", 30, "en", "budget 30,000 KRW/month"),
+    ("age", 35, "ko", "나이 35세"),
+    ("houseHold", 1, "en", "living alone"),
+    ("houseHold", 4, "en", "household of 4"),
+    ("size", 30.5, "ko", "주거 평수 30.5평"),
+    ("discRate", 10, "en", "discount rate 10%"),
+])
+def test_values_read_naturally(name, value, lang, expected):
+    assert format_value(name, value, lang) == expected
+
+
+def test_tiny_probabilities_are_not_shown_as_zero():
+    assert format_probability(0.001) == "<1%"
+    assert format_probability(0.42) == "42%"
