@@ -100,18 +100,19 @@ PRESENTATION = re.compile(
 # Things the customer table cannot answer: dates, and attributes it does not store.
 UNSUPPORTED = re.compile(
     r"지난\s*(?:달|주|해|분기)|이번\s*(?:달|주|분기)|작년|올해|내년|어제|오늘|내일|요즘|최근|월별|연도별|분기별|일별|주별|"
-    r"추이|트렌드|가입일|신규\s*가입|해지|이탈|날씨|"
+    r"추이|트렌드|가입일|신규\s*가입|해지|이탈|날씨|중앙값|중간값|최빈값|표준\s*편차|분산|백분위|사분위|"
     r"성별|남성|여성|남자|여자|지역|거주지|도시|서울|부산|소득|연봉|월급|직업|이름이|전화|이메일|주소|(?<!\w)키(?:가|는|의)?(?!\w)|몸무게|"
     r"\b(?:last|this|next)\s+(?:month|year|week|quarter)\b|\byesterday\b|\btoday\b|\btomorrow\b|\btrends?\b|"
     r"\bover\s+time\b|\b(?:by|per)\s+(?:month|year|week|day|quarter)\b|\bmonthly\s+trend|\bsign[\s-]?ups?\b|\bchurn|"
     r"\bweather\b|\bgender\b|\b(?:male|female|men|women)\b|\bregions?\b|\bcity\b|\bcities\b|\bincome\b|\bsalary\b|"
     r"\boccupation\b|\bjobs?\b|\bphone\b|\bemails?\b|\baddress(?:es)?\b|\bheight\b|\bweight\b|"
-    r"\b(?:poem|story|joke|song|recipe|translate)\b"
+    r"\b(?:poem|story|joke|song|recipe|translate)\b|\bmedians?\b|\bmode\b|standard\s+deviation|\bvariance\b|"
+    r"\bpercentiles?\b|\bquartiles?\b"
 )
 
 GROUP_WORDS = {
     "정수기": r"정수기|water\s+(?:purifiers?|filters?)",
-    "공기청정기": r"공기\s*청정기|air\s+(?:purifiers?|cleaners?)",
+    "공기청정기": r"공기\s*청정기|공청기|air\s+(?:purifiers?|cleaners?)",
     "비데": r"비데|bidets?",
     "식기세척기": r"식기\s*세척기|식세기|dish\s*washers?",
     "매트리스": r"매트리스|mattress(?:es)?",
@@ -159,6 +160,8 @@ _DIM_WORDS_KO = {
     "houseHold": r"가구원\s*수|가구원|가족\s*수|식구\s*수|가구\s*규모|인원\s*수|가구\s*형태",
     "discRate": r"할인\s*율|할인율",
     "scoreBand": r"(?:멤버십\s*)?점수\s*대|점수\s*구간|멤버십\s*점수\s*구간|점수",
+    "amtBand": r"(?:월\s*)?예산",
+    "sizeBand": r"평수|면적",
 }
 _DIM_WORDS_EN = {
     "prdtGrpCd": r"product\s+(?:groups?|categor(?:y|ies)|types?|lines?|families)|categor(?:y|ies)|groups?",
@@ -185,6 +188,10 @@ GROUP_BY_EN = re.compile(
     r"\s+(?:the\s+|their\s+|a\s+)?(?:" + _alt(_DIM_WORDS_EN) + r")\b"
     r"(?:\s+(?:and|&)\s+(?:by\s+)?(?:the\s+)?(?P<second>" + "|".join(_DIM_WORDS_EN.values()) + r")\b)?"
 )
+GROUP_BY_EN_FEATURE = re.compile(
+    r"\b(?:by|per|grouped\s+by|broken\s+down\s+by)\s+(?:the\s+|their\s+)?"
+    r"(?:(?P<scoreBand>(?:membership\s+)?scores?)|(?P<amtBand>(?:monthly\s+)?budgets?)|(?P<sizeBand>(?:home\s+)?sizes?))\b"
+)
 WITHIN = re.compile(
     r"\bwithin\s+(?:each|every|the)\s+(?:" + _alt(_DIM_WORDS_EN) + r")\b"
     r"|(?:각\s*)?(?:" + "|".join(f"(?P<ko_{k}>{v})" for k, v in _DIM_WORDS_KO.items()) + r")\s*(?:내에서|내|안에서)"
@@ -210,7 +217,7 @@ TOP_N = re.compile(
     r"|(?P<bottom>bottom|하위|worst|last)\s*(?P<n2>\d+)"
     r"|(?P<n3>\d+)\s*(?:개|가지|위|곳|종류|종)(?:\s*만)?"
     r"|(?P<n4>\d+)\s+(?=(?:most|least|highest|lowest|largest|smallest|biggest|best|worst|oldest|youngest|"
-    r"products?|groups?|categor|age\s+groups?|customers?|users?|people|models?|items?))"
+    r"products?|groups?|categor|age\s+groups?|models?|items?))"
 )
 TOP_ROWS = re.compile(r"(?P<n>\d+)\s*(?:명|분)(?:\s*만)?|\b(?P<n2>\d+)\s+(?:customers?|users?|people|clients?)\b")
 TOP_WORD = re.compile(r"\btop\b|상위|탑|\bbottom\b|하위")
@@ -256,6 +263,9 @@ DIM_NOUN = re.compile(
         "prdtCd": _DIM_WORDS_KO["prdtCd"] + "|" + _DIM_WORDS_EN["prdtCd"],
         "ageBand": r"연령\s*대|나이\s*대|연령층|age\s+(?:groups?|bands?|brackets?|ranges?|cohorts?)|decades?",
     }.items())
+)
+WHICH_HOUSEHOLD = re.compile(
+    r"(?:\bwhich|\bwhat|어떤|어느|무슨)\s+(?:household\s+sizes?|family\s+sizes?|가구원\s*수|가족\s*수|가구\s*규모)"
 )
 WHICH = re.compile(r"어떤|어느|무슨|무엇|뭐|\bwhich\b|\bwhat\b")
 LISTING = re.compile(r"목록|리스트|\blist\b|\ball\s+(?:the\s+)?products\b|\bcatalog(?:ue)?\b|라인업")

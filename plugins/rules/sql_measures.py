@@ -72,13 +72,14 @@ def _tokens(scan) -> tuple[list[_Tok], dict]:
         toks += [_Tok(m.start() + i, "feat", column) for i, column in enumerate(lx.FEATURE_COLUMNS)]
     for m in scan.take(lx.REVENUE):
         toks += [_Tok(m.start(), "agg", "sum"), _Tok(m.start() + 1, "feat", FEE)]
+    household_nouns = [(m.start(), "houseHold", m[0]) for m in scan.take(lx.WHICH_HOUSEHOLD)]
     toks += [_Tok(m.start(), "feat", m.lastgroup) for m in scan.take(lx.FEATURE_WORD)]
     toks += [_Tok(m.start(), "agg", m.lastgroup) for m in scan.take(lx.AGGREGATE)]
     flags["share"] = [m.start() for m in scan.take(lx.SHARE)]
     flags["distribution"] = bool(scan.take(lx.DISTRIBUTION))
     flags["listing"] = bool(scan.take(lx.LISTING))
-    flags["nouns"] = [(m.start(), m.lastgroup, m[0]) for m in scan.take(lx.DIM_NOUN)]
-    flags["which"] = [m.end() for m in scan.take(lx.WHICH)]
+    flags["nouns"] = household_nouns + [(m.start(), m.lastgroup, m[0]) for m in scan.take(lx.DIM_NOUN)]
+    flags["which"] = [n[0] for n in household_nouns] + [m.end() for m in scan.take(lx.WHICH)]
     flags["people"] = bool(scan.take(lx.PEOPLE_NOUN))
     return sorted(toks, key=lambda t: t.pos), flags
 
@@ -162,37 +163,31 @@ def _noun_dim(flags: dict, anchors: list[int]) -> tuple[str | None, str]:
     return best[1], best[2]
 
 
-def read_measures(scan, filters, groups, partition, top, *, followup, add_groups, reset) -> Parsed:
-    toks, flags = _tokens(scan)
-    entries, loose, bare = _pair(toks)
-    words = {"text": scan.text, "groups": list(groups)}
-    share = bool(flags["share"])
-    rows = bool(top.get("rows"))
+def _choose_groups(flags, toks, top, groups, partition, entries, bare) -> tuple[list[str], str | None, str, str]:
+    """Groupings a ranking, share or "which X" implies ("가장 많이 쓰는 제품", "어떤 연령대") besides explicit ones."""
     sups = [t for t in toks if t.kind == "sup"]
     which = [w for w in flags["which"] if any(0 <= n[0] - w <= 14 for n in flags["nouns"])]
-    fee_filter = any(f.kind == FEE for f in filters)
+    share = bool(flags["share"])
     anchors = [t.pos for t in sups] + which + flags["share"] + ([top["pos"]] if top else [])
     noun, noun_text = _noun_dim(flags, anchors)
-    triggers = bool(sups or which or share or flags["distribution"] or top or flags.get("order_only") or fee_filter)
-    groups = list(groups)
     ranked = bool(sups or top or flags.get("order_only"))
-    if not rows and noun and triggers:
+    fee_filter = flags["fee_filter"]
+    groups = list(groups)
+    if not top.get("rows") and noun and (ranked or which or share or flags["distribution"] or fee_filter):
         if not groups:
             groups = [noun]
         elif noun not in groups and ranked and not share and len(groups) == 1:
-            partition, groups = groups[0], [groups[0], noun]
-    if not rows and not groups and ranked and not share and not any(e.measure.column for e in entries) \
-            and not bare and not flags["listing"]:
-        groups = ["prdtCd"]
-    product_level = any(g in PRODUCT_DIMS for g in groups)
-    catalog = bool(not rows) and not any(e.measure.func == "count" for e in entries) and not flags["people"] and (
-        (flags["listing"] and noun in PRODUCT_DIMS)
-        or bool(not entries and bare and all(c == FEE for c, _ in bare) and (not groups or product_level))
-    ) and all(f.kind in _PRODUCT_KINDS for f in filters)
-    order = flags.get("order_only") or top.get("order") or next((t.value for t in sups), None)
+            partition, groups = groups[0], [groups[0], noun]  # the top product within each group
+    if not top.get("rows") and not groups and ranked and not share and not bare and not flags["listing"] \
+            and not any(e.measure.column for e in entries):
+        groups = ["prdtCd"]  # "40대가 가장 많이 쓰는 건?": products, by users
+    return groups, partition, noun, noun_text
+
+
+def _resolve(entries, bare, groups, rows, catalog, fee_filter):
+    """Superlatives become MAX/MIN, an ORDER BY target or the ranked customer column; bare features averages."""
     measures: list[_Entry] = []
-    order_key = None
-    row_column = None
+    order_key = row_column = None
     attrs: list[str] = []
     real_columns = {e.measure.column for e in entries if not e.sup}
     for e in entries:
@@ -209,6 +204,7 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
         elif e.measure.column not in real_columns:
             measures.append(e)
     stated = bool(measures)
+    product_level = any(g in PRODUCT_DIMS for g in groups)
     for column, pos in bare:
         if column == FEE and (product_level or catalog):
             attrs.append(FEE)
@@ -218,6 +214,26 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
             measures.append(_Entry(Measure("avg", column), pos))
     if fee_filter and product_level and FEE not in attrs:
         attrs.append(FEE)
+    return measures, order_key, row_column, attrs
+
+
+def read_measures(scan, filters, groups, partition, top, *, followup, add_groups, reset, distribution) -> Parsed:
+    """Everything a question asks to compute, given the filters and groupings sql_parse already read."""
+    toks, flags = _tokens(scan)
+    flags["distribution"] = flags["distribution"] or distribution
+    flags["fee_filter"] = any(f.kind == FEE for f in filters)
+    entries, loose, bare = _pair(toks)
+    words = {"text": scan.text}
+    share, rows = bool(flags["share"]), bool(top.get("rows"))
+    sups = [t for t in toks if t.kind == "sup"]
+    ranked = bool(sups or top or flags.get("order_only"))
+    groups, partition, noun, noun_text = _choose_groups(flags, toks, top, groups, partition, entries, bare)
+    product_level = any(g in PRODUCT_DIMS for g in groups)
+    catalog = not rows and not flags["people"] and not any(e.measure.func == "count" for e in entries) and (
+        (flags["listing"] and noun in PRODUCT_DIMS)
+        or (not entries and bool(bare) and all(c == FEE for c, _ in bare) and (not groups or product_level))
+    ) and all(f.kind in _PRODUCT_KINDS for f in filters)
+    measures, order_key, row_column, attrs = _resolve(entries, bare, groups, rows, catalog, flags["fee_filter"])
     used = {e.measure.column for e in measures} | set(attrs) | {row_column} | {f.kind for f in filters} \
         | {g.removesuffix("Band") for g in groups}
     unused = [column for column, _ in bare if column not in used]
@@ -230,9 +246,9 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
     explicit = bool([e for e in measures if e.pos not in bare_positions] or share or rows or catalog
                     or (groups and ranked))
     loose_features = tuple(e.measure.column for e in measures if e.pos in bare_positions)
-    if not measures and not share and not rows and not catalog and not loose:
-        if flags["people"] or flags["distribution"] or ranked or flags["subject"]:
-            measures.append(_Entry(Measure("count"), -1))
+    if not (measures or share or rows or catalog or loose) and (
+            flags["people"] or flags["distribution"] or ranked or flags["subject"]):
+        measures.append(_Entry(Measure("count"), -1))  # "40대 정수기 사용자" asks how many
     unique = list(dict.fromkeys(e.measure for e in measures))
     if share and groups and Measure("count") not in unique:
         unique.insert(0, Measure("count"))
@@ -244,19 +260,19 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
             order_key = min(measures, key=lambda e: abs(e.pos - near[0])).measure.alias
         elif unique:
             order_key = unique[0].alias
+    order = flags.get("order_only") or top.get("order") or next((t.value for t in sups), None)
     limit = top.get("limit")
-    plural = noun_text.endswith("s") and noun_text[-1:].isascii()
+    plural = noun_text.endswith("s") and noun_text.isascii()  # "which product groups ... most": all, ranked
     if limit is None and sups and (groups or rows) and not flags.get("order_only") and not plural:
         limit = 1
-    listing = flags["listing"] and flags["people"] and not entries and not groups and not share
-    if listing:  # "40대 정수기 고객 목록": the customers themselves, first ones by id
-        rows, limit, order, measures, unique = True, limit or LIST_LIMIT, None, [], []
+    if flags["listing"] and flags["people"] and not entries and not groups and not share:
+        # "40대 정수기 고객 목록": the customers themselves, the first ones by id
+        rows, explicit, limit, order, unique = True, True, limit or LIST_LIMIT, None, []
     elif rows and row_column is None:
-        return Parsed(error="ranking_without_feature", detail="", words=words)
+        return Parsed(error="ranking_without_feature", words=words)
     population = _population(scan, filters) if share and not groups else ()
     if share and not groups and len(population) == len(filters) and not followup:
         return Parsed(error="share_without_subject", words=words)
-    words["product_filter"] = next((f for f in filters if f.kind == "product"), None) is not None
     intent = Intent(
         measures=tuple(unique), share=share, groups=tuple(groups), filters=filters, population=population,
         partition=partition, order=order if (groups or rows) else None, order_key=order_key if groups else None,

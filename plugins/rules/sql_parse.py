@@ -12,7 +12,8 @@ from plugins.rules.sql_measures import read_measures
 from plugins.rules.sql_scan import Scan, read_numeric_filters
 
 _NOT_GROUPINGS = ("특별", "개별", "구별", "차별", "식별", "판별", "작별", "분별", "국별", "유별")
-_GROUP_ORDER = ("prdtGrpCd", "productName", "prdtCd", "ageBand", "houseHold", "discRate", "scoreBand")
+_GROUP_ORDER = ("prdtGrpCd", "productName", "prdtCd", "ageBand", "houseHold", "discRate", "scoreBand", "amtBand",
+                "sizeBand")
 
 
 class Decline(Exception):
@@ -125,13 +126,17 @@ def _merge(filters: list[Filter]) -> list[Filter]:
     return list(merged.values())
 
 
-def _groupings(scan: Scan) -> tuple[list[str], str | None]:
+def _groupings(scan: Scan, ranking: bool) -> tuple[list[str], str | None, bool]:
+    """(groupings in question order, the one a share or ranking is "within", whether a distribution was asked)."""
     groups: list[tuple[int, str]] = []
     partition = None
+    distribution = False
     for m in scan.take(lx.WITHIN):
         key = next(k for k, v in m.groupdict().items() if v)
-        partition = key[3:] if key.startswith("ko_") else key
-    for pattern in (lx.GROUP_BY_KO, lx.GROUP_BY_KO_EACH, lx.GROUP_BY_EN):
+        partition = key.removeprefix("ko_")
+    # "top 5 customers by budget" ranks by the budget; "users by score" groups into score bands
+    patterns = (lx.GROUP_BY_KO, lx.GROUP_BY_KO_EACH, lx.GROUP_BY_EN) + (() if ranking else (lx.GROUP_BY_EN_FEATURE,))
+    for pattern in patterns:
         for m in scan.take(pattern):
             found = m.groupdict()
             groups.extend((m.start(key), key) for key, v in found.items() if v and key in _GROUP_ORDER)
@@ -145,13 +150,14 @@ def _groupings(scan: Scan) -> tuple[list[str], str | None]:
         column, start, end = _feature_near(scan, m.start(), m.end())
         if column and column != lx.FEE:
             groups.append((start, "houseHold" if column == "houseHold" else f"{column}Band"))
+            distribution = distribution or bool(lx.DISTRIBUTION.fullmatch(m[0]))
             scan.mask(start, end)
     ordered = [g for _, g in sorted(groups, key=lambda g: g[0])]
     if partition and partition in ordered:
         ordered.remove(partition)
     if partition:
         ordered.insert(0, partition)
-    return list(dict.fromkeys(ordered)), partition
+    return list(dict.fromkeys(ordered)), partition, distribution
 
 
 def _unknown_groupings(work: str) -> None:
@@ -159,7 +165,7 @@ def _unknown_groupings(work: str) -> None:
         if not (m[1] + "별").endswith(_NOT_GROUPINGS):
             raise Decline("unknown_grouping", m[0].strip())
     for m in lx.UNKNOWN_GROUP_EN.finditer(work):
-        if m[1] not in lx.EN_NEUTRAL_AFTER_BY:
+        if m[1] not in lx.EN_NEUTRAL_AFTER_BY and not lx.FEATURE_WORD.match(work, m.start(1)):
             raise Decline("unknown_grouping", m[0].strip())
 
 
@@ -213,8 +219,8 @@ def _parse(scan: Scan) -> Parsed:
     leftover = lx.LEFTOVER_NUMBER.search(scan.work)
     if leftover:
         raise Decline("unread_number", scan.text[max(0, leftover.start() - 8): leftover.end() + 8].strip())
-    groups, partition = _groupings(scan)
+    groups, partition, distribution = _groupings(scan, bool(top) or bool(lx.SUPERLATIVE.search(scan.work)))
     _unknown_groupings(scan.work)
     filters = sort_filters(_merge(filters))
     return read_measures(scan, filters, groups, partition, top, followup=followup, add_groups=add_groups,
-                         reset=reset)
+                         reset=reset, distribution=distribution)

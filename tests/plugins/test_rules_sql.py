@@ -70,6 +70,10 @@ CASES = [
     ("할인율 구간별 고객 수", f"SELECT discRate - discRate % 10, COUNT(*) {C} GROUP BY 1", False),
     ("가족 수가 5명 이상인 고객의 제품군별 분포",
      f"SELECT prdtGrpCd, COUNT(*) {C} WHERE houseHold > 4 GROUP BY 1", False),
+    ("age distribution", f"SELECT age / 10 * 10, COUNT(*) {C} GROUP BY 1", False),
+    ("평수 분포", f"SELECT size / 10 * 10, COUNT(*) {C} GROUP BY 1", False),
+    ("users by score", f"SELECT score / 10 * 10, COUNT(*) {C} GROUP BY 1", False),
+    ("예산별 고객 수", f"SELECT amt / 10 * 10, COUNT(*) {C} GROUP BY 1", False),
     # filters
     ("30세 이상 고객 수", f"SELECT COUNT(*) {C} WHERE age > 29", False),
     ("customers under 25 who rent a bidet", f"SELECT COUNT(*) {C} WHERE age <= 24 AND prdtGrpCd = '비데'", False),
@@ -96,6 +100,8 @@ CASES = [
      f"SELECT prdtGrpCd, COUNT(*) {C} WHERE amt > (SELECT AVG(amt) {C}) GROUP BY 1", False),
     ("what is the average budget of customers aged 35?", f"SELECT ROUND(AVG(amt), 1) {C} WHERE age = 35", False),
     ("customers with a discount rate of 10 percent or less", f"SELECT COUNT(*) {C} WHERE discRate < 11", False),
+    ("공청기 사용자 수", f"SELECT COUNT(*) {C} WHERE prdtGrpCd = '공기청정기'", False),
+    ("How many users have 4 people in their household?", f"SELECT COUNT(*) {C} WHERE houseHold = 4", False),
     # top-N, most / least
     ("가장 많이 쓰는 제품 3개", f"SELECT prdtCd, COUNT(*) AS n {C} GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3", True),
     ("top 5 products", f"SELECT prdtCd, COUNT(*) AS n {C} GROUP BY 1 ORDER BY n DESC, 1 LIMIT 5", True),
@@ -106,6 +112,9 @@ CASES = [
      f"SELECT age / 10 * 10, COUNT(*) AS n {C} WHERE prdtGrpCd = '비데' GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1", True),
     ("bottom 2 product groups by average age",
      f"SELECT prdtGrpCd, ROUND(AVG(age), 1) AS a {C} GROUP BY 1 ORDER BY a, 1 LIMIT 2", True),
+    ("Which household size has the highest average budget?",
+     f"SELECT houseHold, ROUND(AVG(amt), 1) AS a {C} GROUP BY 1 ORDER BY a DESC, 1 LIMIT 1", True),
+    ("top 5 customers by budget", f"SELECT id, age, amt, prdtCd {C} ORDER BY amt DESC, id LIMIT 5", True),
     ("점수가 가장 높은 고객 5명", f"SELECT id, age, score, prdtCd {C} ORDER BY score DESC, id LIMIT 5", True),
     ("제품군별 평균 나이를 높은 순으로",
      f"SELECT prdtGrpCd, ROUND(AVG(age), 1) AS a {C} GROUP BY 1 ORDER BY a DESC, 1", True),
@@ -203,7 +212,8 @@ def test_registered_through_the_plugin_manager():
     "오늘 날씨 어때?", "write me a poem", "hello", "안녕하세요", "평균", "what is the average",
     "정수기 사용자의 평균 키", "성별 사용자 수", "users by favourite colour", "지역별 고객 수",
     "지난달 신규 가입자 수", "정수기4 사용자 수", "나이가 17.5 제곱인 고객", "고객 3명",
-    "비율 알려줘", "How many customers have a budget below their product's fee?",
+    "비율 알려줘", "How many customers have a budget below their product's fee?", "What is the median age?",
+    "정수기 사용자 나이 표준편차",
 ])
 def test_unreadable_or_off_topic_questions_get_no_sql_and_three_suggestions(generator, question):
     result = ask(generator, question)
