@@ -50,8 +50,8 @@ def _chat(label_key: str, elem_id: str) -> gr.Chatbot:
                       latex_delimiters=[], feedback_options=None, buttons=["copy"], layout="bubble")
 
 
-def _chat_inputs(label_key: str, elem_id: str):
-    message = gr.Textbox(label=both(label_key), placeholder=text(label_key, "ko"), lines=2, max_lines=6,
+def _chat_inputs(placeholder_key: str, elem_id: str):
+    message = gr.Textbox(label=both("message"), placeholder=both(placeholder_key, sep="\n"), lines=2, max_lines=6,
                          elem_id=elem_id, submit_btn=False)
     with gr.Row():
         send = gr.Button(both("send"), variant="primary", elem_id=f"{elem_id}-send")
@@ -84,17 +84,17 @@ def _analytics_tab(engine, sql_generator: gr.Dropdown, network: dict) -> None:
             chat = _chat("chat_analytics", "analytics-chat")
             message, send, clear = _chat_inputs("input_analytics", "analytics-input")
             gr.Examples(ANALYTICS_EXAMPLES, inputs=[message], label=both("examples"), api_visibility="private")
-            bar = gr.BarPlot(visible=False, label=both("chart"), height=320, elem_id="analytics-bar")
-            line = gr.LinePlot(visible=False, label=both("chart"), height=320, elem_id="analytics-line")
-            pie = gr.HTML(visible=False, elem_id="analytics-pie")
         with gr.Column(scale=2):
             with gr.Accordion(both("show_sql"), open=True):
-                sql = gr.Code(language="sql", label=both("sql_code"), interactive=True, lines=6,
-                              elem_id="analytics-sql")
+                sql = gr.Code(language="sql", label=both("sql_code"), interactive=True, lines=3, max_lines=8,
+                              wrap_lines=True, elem_id="analytics-sql")
                 run = gr.Button(both("run_sql"), variant="secondary", elem_id="analytics-run-sql")
-                table = gr.Dataframe(label=both("result_table"), interactive=False, max_height=320,
+                table = gr.Dataframe(label=both("result_table"), interactive=False, max_height=300,
                                      elem_id="analytics-table")
                 download = gr.DownloadButton(both("csv"), visible=False, size="sm", elem_id="analytics-csv")
+                bar = gr.BarPlot(visible=False, label=both("chart"), elem_id="analytics-bar")
+                line = gr.LinePlot(visible=False, label=both("chart"), elem_id="analytics-line")
+                pie = gr.HTML(visible=False, elem_id="analytics-pie")
                 with gr.Accordion(both("kb_examples"), open=False):
                     examples = gr.HTML(render.empty_panel("panel_empty_examples"), elem_id="analytics-examples")
     outputs = [chat, message, session, sql, examples, table, download, bar, line, pie, chart_spec]
@@ -107,10 +107,12 @@ def _analytics_tab(engine, sql_generator: gr.Dropdown, network: dict) -> None:
 
 
 def _model_tab(demo: gr.Blocks, engine) -> None:
+    gr.Markdown(f"### {text('model_intro', 'ko')}\n{text('model_intro', 'en')}", elem_id="model-intro")
     card = gr.Markdown(elem_id="model-card")
-    with gr.Row():
-        history = gr.Image(label=both("training_history"), interactive=False, visible=False, buttons=["fullscreen"])
-        confusion = gr.Image(label=both("confusion_matrix"), interactive=False, visible=False, buttons=["fullscreen"])
+    with gr.Row(equal_height=True):
+        image = {"interactive": False, "visible": False, "buttons": ["fullscreen"], "height": 460}
+        history = gr.Image(label=both("training_history"), **image)
+        confusion = gr.Image(label=both("confusion_matrix"), **image)
     demo.load(functools.partial(handlers.model_view, engine.settings.model_path), None, [card, history, confusion],
               api_visibility="private")
 

@@ -86,8 +86,10 @@ def reply_language(message: str | None, history: list[dict] | None) -> str | Non
 def error_message(exc: Exception, lang: str | None) -> str:
     """What the chat shows for a failure; an unexpected exception is logged by type and traceback only."""
     if not isinstance(exc, ChatError):
-        frames = "".join(traceback.format_tb(exc.__traceback__))
-        log.error("unexpected %s in a UI handler\n%s", type(exc).__name__, frames)
+        # Where it happened, not what it said: exception messages can carry request data or credentials.
+        frames = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                             for f in reversed(traceback.extract_tb(exc.__traceback__)))
+        log.error("unexpected %s in a UI handler at %s", type(exc).__name__, frames)
         exc = ChatError()
     if lang is None:
         return f"{render.literal(exc.message('ko'))}\n\n{render.literal(exc.message('en'))}"
@@ -162,11 +164,15 @@ def chart_updates(spec: dict | None) -> tuple[Any, Any, Any]:
     if frame.empty:
         return hidden, hidden, hidden
     x_name, y_name = frame.columns[:2]
+    label_chars = sum(len(label) for label in frame[x_name].unique())
     options = {"x": x_name, "y": y_name, "title": spec.get("title") or "",
                "x_title": spec.get("x_title") or x_name, "y_title": spec.get("y_title") or y_name,
-               "color": spec.get("color") or None}
-    if spec.get("x_order"):
-        options["sort"] = [str(x) for x in spec["x_order"]]
+               "color": spec.get("color") or None,
+               "sort": [str(x) for x in spec["x_order"]] if spec.get("x_order") else None,
+               # Crowded category names overlap unless tilted.
+               "x_label_angle": -35 if label_chars > 30 else 0,
+               # Bars that do not start at zero exaggerate differences.
+               "y_lim": [0, None] if kind != "line" and (frame[y_name] >= 0).all() else None}
     plot = gr.update(value=frame, visible=True, **options)
     return (hidden, plot, hidden) if kind == "line" else (plot, hidden, hidden)
 

@@ -13,10 +13,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "chat_recommend": ("추천 상담", "Recommendation chat"),
     "chat_analytics": ("통계 질문", "Analytics chat"),
     "input_recommend": (
-        "나이, 가구원 수, 월 예산, 평수, 원하는 제품을 알려주세요",
-        "Tell me your age, household, budget, home size and the product you want",
+        "예) 35살, 4인 가족, 30평, 월 3만원 정도로 정수기 찾아요",
+        "e.g. I'm 35, family of four, 30 pyeong, about 30,000 won a month, looking for a water purifier",
     ),
-    "input_analytics": ("고객 데이터에 대해 질문해 보세요", "Ask a question about the customer data"),
+    "input_analytics": ("예) 제품별 사용자수를 그래프로 보여줘", "e.g. How many customers rent each product?"),
+    "message": ("메시지", "Message"),
+    "model_intro": (
+        "추천 모델: 여섯 가지 고객 정보로 10개 제품 중 하나를 예측하는 Keras 신경망이에요.",
+        "The recommender: a Keras network that maps six customer facts to one of ten products.",
+    ),
     "send": ("보내기", "Send"),
     "clear": ("대화 지우기", "Clear"),
     "examples": ("예시 질문", "Examples"),

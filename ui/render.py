@@ -107,10 +107,14 @@ def probability_bars(top: list[dict], lang: str) -> str:
         fee = f"월 {pick['monthly_fee']:,}원" if lang == "ko" else f"{pick['monthly_fee']:,} KRW/mo"
         items.append(
             f'<li><div class="rc-bar-label"><span>{esc(pick["name"])} <code>{esc(pick["prdtCd"])}</code></span>'
-            f'<span class="rc-muted">{esc(fee)} · {share:.0f}%</span></div>'
+            f'<span class="rc-muted">{esc(fee)} · {_share_text(share)}</span></div>'
             f'<div class="rc-bar"><div class="rc-bar-fill" style="width:{share:.1f}%"></div></div></li>'
         )
     return f'<h4>{esc(text("top_products", lang))}</h4><ol class="rc-bars">{"".join(items)}</ol>'
+
+
+def _share_text(share: float) -> str:
+    return "<1%" if 0 < share < 0.5 else f"{share:.0f}%"
 
 
 def empty_panel(key: str) -> str:
@@ -160,6 +164,10 @@ def _percent(value) -> str:
     return f"{float(value):.1%}" if isinstance(value, (int, float)) else "—"
 
 
+def _count(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else "—"
+
+
 def model_card(metadata: dict | None) -> str:
     """Markdown summary of the trained model's metadata, or a notice when training has not run yet."""
     if not metadata:
@@ -174,8 +182,8 @@ def model_card(metadata: dict | None) -> str:
         ("베이즈 최적 정확도 / Bayes-optimal accuracy", _percent(bayes)),
         ("베이즈 최적 대비 / Share of Bayes-optimal", ratio),
         ("학습 에포크 / Epochs run", f"{metadata.get('epochs_run', '—')} (best {metadata.get('best_epoch', '—')})"),
-        ("데이터 크기 / Data size", f"{data.get('rows', '—'):,}" if isinstance(data.get("rows"), int) else "—"),
-        ("학습·검증 분할 / Train · validation", f"{split.get('train', '—')} · {split.get('validation', '—')}"),
+        ("데이터 크기 / Data size", _count(data.get("rows"))),
+        ("학습·검증 분할 / Train · validation", " · ".join(_count(split.get(k)) for k in ("train", "validation"))),
         ("은닉층 / Hidden units", ", ".join(str(u) for u in hyper.get("hidden_units", [])) or "—"),
         ("학습 시간 / Training time", f"{metadata.get('training_seconds', '—')} s"),
         ("학습 일시 / Trained at", str(metadata.get("trained_at", "—"))),

@@ -1,0 +1,118 @@
+"""A real browser (Debian's Chromium through Playwright) using both chats, the panels and the SQL guard.
+
+`UPDATE_SCREENSHOTS=1` also writes the README's screenshots into docs/.
+"""
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from engine.app import Engine
+from engine.paths import ROOT
+from engine.settings import offline_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WAIT_MS = 60_000  # the first recommendation loads TensorFlow and the model
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: apt-get install -y chromium"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def app(small_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    import demo
+
+    engine = Engine(offline_settings(database_url=small_db))
+    blocks = demo.build_demo(engine)
+    try:
+        _, url, _ = demo.launch(blocks, engine.settings, server_port=free_port(), prevent_thread_lock=True, quiet=True)
+        yield url, engine
+    finally:
+        blocks.close()
+
+
+@pytest.fixture
+def page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ko-KR")
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def _shoot(page, tmp_path: Path, name: str) -> None:
+    target = tmp_path / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        shutil.copyfile(target, ROOT / "docs" / f"{name}.png")
+
+
+def _send(page, prefix: str, message: str) -> None:
+    page.locator(f"#{prefix}-input textarea").fill(message)
+    page.locator(f"#{prefix}-input-send").click()
+
+
+def _wait_for_text(page, selector: str, text: str) -> None:
+    page.locator(selector).filter(has_text=text).first.wait_for(state="visible", timeout=WAIT_MS)
+
+
+def test_both_chats_panels_and_sql_refusal_in_a_real_browser(app, page, tmp_path):
+    url, engine = app
+    page.goto(url)
+    page.locator("#recommend-input textarea").wait_for(timeout=WAIT_MS)
+
+    _send(page, "recommend", "35살, 4인 가족이에요. 정수기 찾고 있어요")
+    _wait_for_text(page, "#recommend-chat", "▰")
+    _wait_for_text(page, "#vector-panel", "추출")
+    _send(page, "recommend", "30평 아파트이고 월 3만원 정도 생각해요")
+    _wait_for_text(page, "#recommend-chat", "30평 아파트이고")
+    _wait_for_text(page, "#vector-panel", "이전 대화")  # age, household and the group carried over
+    assert "정수기" in page.locator("#vector-panel").inner_text()
+    _shoot(page, tmp_path, "screenshot-recommend")
+
+    _send(page, "recommend", "<b>40살</b>이에요")
+    _wait_for_text(page, "#recommend-chat", "<b>40살</b>")  # shown as typed, not rendered as bold HTML
+    assert page.locator("#recommend-chat b").count() == 0
+    assert "40" in page.locator("#vector-panel").inner_text()
+
+    page.get_by_role("tab", name="마케팅 통계 / Analytics").click()
+    _send(page, "analytics", "연령대별 식기세척기 사용자수를 그래프로 보여주고 쿼리도 보여줘")
+    _wait_for_text(page, "#analytics-chat", "SELECT")
+    page.locator("#analytics-line, #analytics-bar").first.wait_for(state="visible", timeout=WAIT_MS)
+    _wait_for_text(page, "#analytics-sql", "SELECT")
+    page.locator("#analytics-table").wait_for(state="visible")
+    page.wait_for_timeout(800)  # let the plot finish its transition before the screenshot
+    _shoot(page, tmp_path, "screenshot-analytics")
+
+    before = engine.run_sql("SELECT COUNT(*) FROM customer").rows[0][0]
+    editor = page.locator("#analytics-sql .cm-content")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("DROP TABLE customer")
+    page.locator("#analytics-run-sql").click()
+    _wait_for_text(page, "#analytics-chat", "실행할 수 없어요")
+    page.screenshot(path=str(tmp_path / "refusal.png"), full_page=True)
+    assert engine.run_sql("SELECT COUNT(*) FROM customer").rows[0][0] == before
+
+    page.get_by_role("tab", name="모델 / Model").click()
+    _wait_for_text(page, "#model-card", "%")
+    page.wait_for_timeout(500)
+    _shoot(page, tmp_path, "screenshot-model")
