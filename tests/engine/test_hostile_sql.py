@@ -11,69 +11,9 @@ import pytest
 
 from engine.errors import ChatError, QueryFailed, QueryInterrupted, SqlRefused
 from engine.sql_exec import ReadOnlyDatabase
+from hostile_corpus import ENDLESS, HOSTILE
 from test_sql_exec import make_fixture_db
 
-ENDLESS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT count(*) FROM r"
-
-# {dir} is the fixture database's directory: files an attack would create there must never appear.
-HOSTILE = [
-    "SELECT 1; DROP TABLE customer",
-    "SELECT 1 /* */; DELETE FROM customer",
-    "-- \n DELETE FROM customer",
-    "SELECT 1 -- \n; DROP TABLE customer",
-    "SELECT * FROM customer; this is junk",
-    "WITH x AS (SELECT 1) SELECT * FROM x; DROP TABLE customer",
-    "WITH x AS (DELETE FROM customer RETURNING *) SELECT * FROM x",
-    "WITH x AS (SELECT 1) INSERT INTO customer (id) SELECT * FROM x",
-    "ATTACH DATABASE '{dir}/attached.db' AS evil",
-    "DETACH DATABASE main",
-    "VACUUM",
-    "VACUUM INTO '{dir}/copy.db'",
-    "PRAGMA journal_mode=DELETE",
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA writable_schema=1",
-    "PRAGMA query_only=OFF",
-    "PRAGMA table_info(customer)",
-    "SELECT load_extension('{dir}/evil.so')",
-    "SELECT writefile('{dir}/out.txt', 'x')",
-    "SELECT readfile('/etc/passwd')",
-    "SELECT fts3_tokenizer('simple')",
-    "SELECT sqlite_version()",
-    "SELECT randomblob(1000000000)",
-    "REPLACE INTO customer (id, age) VALUES (1, 99)",
-    "INSERT OR REPLACE INTO customer (id, age) VALUES (1, 99)",
-    "INSERT INTO product (prdtCd, prdtGrpCd) VALUES ('x', 'y')",
-    "UPDATE customer SET age = 0",
-    "DELETE FROM customer",
-    "DROP TABLE customer",
-    "CREATE TABLE evil (x)",
-    "CREATE INDEX evil_idx ON customer (age)",
-    "CREATE VIEW evil_view AS SELECT * FROM customer",
-    "CREATE TRIGGER evil AFTER INSERT ON customer BEGIN DELETE FROM customer; END",
-    "ALTER TABLE customer ADD COLUMN evil TEXT",
-    "ALTER TABLE customer RENAME TO evil",
-    ENDLESS,
-    "SELECT " + "+".join(["1"] * 20_000),
-    "SELECT 1；DROP TABLE customer",
-    "DR\u200bOP TABLE customer",
-    "SELECT 1;\u200b DELETE FROM customer",
-    "SELECT 1\x00; DROP TABLE customer",
-    "DEL\x00ETE FROM customer",
-    "SELECT * FROM sqlite_master",
-    "SELECT sql FROM sqlite_schema",
-    "SELECT * FROM customer, (WITH secret AS (SELECT 1) SELECT * FROM secret) AS s, secret",
-    "SELECT * FROM pragma_table_info('customer')",
-    "SELECT * FROM temp.customer",
-    "SELECT * FROM secret_table",
-    "BEGIN",
-    "BEGIN IMMEDIATE",
-    "COMMIT",
-    "ROLLBACK",
-    "SAVEPOINT sp",
-    "RELEASE sp",
-    "REINDEX",
-    "ANALYZE",
-]
 NEW_FILES = ("attached.db", "copy.db", "out.txt")
 
 

@@ -1,0 +1,70 @@
+"""A 100,000-character message is refused with a message before any backend sees it."""
+import pytest
+
+from engine.app import Engine
+from engine.errors import InputTooLong
+from engine.session import ChatSession
+from engine.settings import offline_settings
+from plugins import manager
+from plugins.base import SqlGenerator, SqlResult, Vectorizer, VectorizeResult
+from plugins.hookspecs import hookimpl
+
+HUGE = "35살 4인 가족 정수기 " * 8_000
+
+
+class CountingVectorizer(Vectorizer):
+    backend_id = "counting"
+    calls = 0
+
+    def vectorize(self, request):
+        CountingVectorizer.calls += 1
+        return VectorizeResult(features={}, product_group=None, raw="")
+
+
+class CountingSql(SqlGenerator):
+    backend_id = "counting"
+    calls = 0
+
+    def generate_sql(self, request):
+        CountingSql.calls += 1
+        return SqlResult(sql="SELECT 1", raw="")
+
+
+class CountingPlugin:
+    @hookimpl
+    def register_vectorizers(self, register):
+        register(CountingVectorizer)
+
+    @hookimpl
+    def register_sql_generators(self, register):
+        register(CountingSql)
+
+
+@pytest.fixture
+def engine(small_db):
+    manager.reset_for_tests()
+    plugin = CountingPlugin()
+    manager.get_plugin_manager().register(plugin)
+    try:
+        yield Engine(offline_settings(database_url=small_db))
+    finally:
+        manager.get_plugin_manager().unregister(plugin)
+        manager.reset_for_tests()
+
+
+def test_huge_text_is_refused_before_any_backend(engine):
+    assert len(HUGE) > 100_000
+    session = ChatSession(carried={"age": 40.0})
+    for call in (engine.vectorize, engine.recommend, engine.ask):
+        with pytest.raises(InputTooLong) as caught:
+            call(HUGE, session, "counting")
+        assert "100,000" in caught.value.message("en") or "2,000" in caught.value.message("en")
+        assert "자" in caught.value.message("ko")
+    assert CountingVectorizer.calls == 0 and CountingSql.calls == 0
+    assert session.carried == {"age": 40.0} and session.sql_history == []
+
+
+def test_a_normal_message_still_reaches_the_backend(engine):
+    engine.vectorize("35살", ChatSession(), "counting")
+    engine.ask("사용자 수", ChatSession(), "counting")
+    assert CountingVectorizer.calls >= 1 and CountingSql.calls >= 1
