@@ -243,9 +243,10 @@ AGGREGATE = re.compile(
     r"|(?P<sum>합계|총합|합산|총액|총계|합(?![가-힣])|\bsum\b|\btotal\b|\baltogether\b|\bcombined\b|(?<![가-힣])총(?=\s))"
 )
 COUNT = re.compile(
-    r"몇\s*(?:명|분|사람)|사용자\s*수|고객\s*수|이용자\s*수|회원\s*수|가입자\s*수|인원\s*수|사람\s*수|명수|인원|"
+    r"몇\s*(?:명|분|사람)|가구\s*수|세대\s*수|사용자\s*수|고객\s*수|이용자\s*수|회원\s*수|가입자\s*수|인원\s*수|사람\s*수|명수|인원|"
     r"\bhow\s+many\b|\bnumber\s+of\b|\bcount(?:s|ing)?\b|\bheadcount\b|\bhow\s+much\s+(?:customers|users)"
 )
+COUNT_BARE = re.compile(r"(?<![가-힣])수(?:는|를|가|도)?(?![가-힣])")  # read after features: "가구원 수" is one
 PEOPLE_IN_HOUSEHOLDS = re.compile(r"how\s+many\s+people\s+live|가구원\s*(?:은|이)?\s*(?:모두|총)\s*몇\s*명")
 EVERY_FEATURE = re.compile(
     r"\bevery\s+(?:feature|attribute|column)|\ball\s+(?:the\s+|six\s+)?(?:features|attributes)|customer\s+profile|"
@@ -294,6 +295,31 @@ POPULATION_EN = re.compile(
     r"(?P<of>.*?)\b(?:are|is|were|use|uses|rent|rents|have|has|own|owns|who|that|live|lives)\b"
 )
 LEFTOVER_NUMBER = re.compile(r"\d")
+COMPARE = re.compile(
+    r"비교|대비|(?:누가|어느\s*쪽이?|어디가|뭐가)\s*더\s*(?:많|적|높|낮|크|작|비싸|싸)[가-힣]*|누가\s*더|어느\s*쪽|\bcompare[sd]?\b|\bcomparison\b|\bvs\b\.?|\bversus\b|"
+    r"\bwhich\s+(?:one\s+)?(?:has|is|gets)\s+more\b"
+)
+
+# Words that may be left once everything meaningful was read. Anything else is a word the parser does not
+# know, and a word it does not know may change the question ("VIP 고객", "고객이 없는 제품"), so it declines.
+FILLER_EN = frozenset(
+    "the a an of in on at to for from with by and or is are was were be been being do does did have has had "
+    "there here we our us i me my you your it its they their who whose that this these what whats how much "
+    "get give find see want know tell need can could would will should please among per as well also just so "
+    "far data table result results stats statistics summary overview breakdown currently current right now "
+    "live lives living paid pay pays bands band names name rented renting used bought buy buying apartment "
+    "apartments house houses flat flats people 's s currently registered active ones one them those all each "
+    "every across into any some about approximately roughly exactly total number prefer prefers preferred vary "
+    "varies differ differs look looks like sort sorted order ordered rank ranking listed split".split()
+)
+_KO_STEMS = (
+    "가구|가족|가정|집|월|렌탈|사용|이용|현재|지금|전부|모두|각각|좀|혹시|대략|정도|데이터|현황|통계|분석|정보|결과|"
+    "그리고|또는|및|혹은|아니면|어때|어떻게|얼마나|얼마|몇|총|실제|요약|기준|해당|대상|사람|고객님|각|궁금|확인|조회|"
+    "계산|집계|구해|찾아|뽑아|나눠|나누어|정리|알고|우리|회사|쪽|별로|전체|어디|정렬|순서|순|대로|나열"
+)
+_KO_GRAMMAR = "의은는이가을를와과에서게로으도만중인야요나까지들고랑하처럼큼니냐죠습다어아여해한할된되돼임음며면기든던었았였겠시줘주라래자오데네군구입있일싶세께님쓰써쓴살사건거것뭐엔랑봐줄래"
+KO_FILLER = re.compile(rf"(?:{_KO_STEMS}|[{_KO_GRAMMAR}])+")
+WORD = re.compile(r"[^\s?!.,:;()\[\]\"'~/<>*=+&-]+")
 # Comparison words left once every filter was read mean a comparison the parser did not understand.
 LEFTOVER_COMPARISON = re.compile(
     r"보다|이상|이하|미만|초과|\b(?:above|below|over|under|more\s+than|less\s+than|greater\s+than|"

@@ -74,6 +74,7 @@ def _tokens(scan) -> tuple[list[_Tok], dict]:
         toks += [_Tok(m.start(), "agg", "sum"), _Tok(m.start() + 1, "feat", FEE)]
     household_nouns = [(m.start(), "houseHold", m[0]) for m in scan.take(lx.WHICH_HOUSEHOLD)]
     toks += [_Tok(m.start(), "feat", m.lastgroup) for m in scan.take(lx.FEATURE_WORD)]
+    toks += [_Tok(m.start(), "count") for m in scan.take(lx.COUNT_BARE)]
     toks += [_Tok(m.start(), "agg", m.lastgroup) for m in scan.take(lx.AGGREGATE)]
     flags["share"] = [m.start() for m in scan.take(lx.SHARE)]
     flags["distribution"] = bool(scan.take(lx.DISTRIBUTION))
@@ -81,6 +82,7 @@ def _tokens(scan) -> tuple[list[_Tok], dict]:
     flags["nouns"] = household_nouns + [(m.start(), m.lastgroup, m[0]) for m in scan.take(lx.DIM_NOUN)]
     flags["which"] = [n[0] for n in household_nouns] + [m.end() for m in scan.take(lx.WHICH)]
     flags["people"] = bool(scan.take(lx.PEOPLE_NOUN))
+    flags["compare"] = bool(scan.take(lx.COMPARE))
     return sorted(toks, key=lambda t: t.pos), flags
 
 
@@ -141,6 +143,27 @@ def _pair(toks: list[_Tok]) -> tuple[list[_Entry], list[str], list[tuple[str, in
         prev = tok.kind
     loose = [t.value for t in pending if t.kind == "agg" and t.value in ("avg", "min", "max")]
     return entries, loose, unassigned
+
+
+def _compared(filters) -> list[str]:
+    """"정수기와 비데 비교", "40대와 50대 대비": the sides become a grouping instead of one merged count."""
+    sides = {"prdtGrpCd": "prdtGrpCd", "prdtCd": "prdtCd", "age": "ageBand", "houseHold": "houseHold"}
+    for flt in filters:
+        for cond in flt.conditions:
+            if cond.op in ("in", "anyof") and cond.column in sides:
+                return [sides[cond.column]]
+    return []
+
+
+def _unknown_word(work: str) -> str | None:
+    for m in lx.WORD.finditer(work):
+        word = m[0]
+        if word.isascii():
+            if word not in lx.FILLER_EN:
+                return word
+        elif not lx.KO_FILLER.fullmatch(word):
+            return word
+    return None
 
 
 def _population(scan, filters: tuple[Filter, ...]) -> tuple[str, ...]:
@@ -227,6 +250,10 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
     share, rows = bool(flags["share"]), bool(top.get("rows"))
     sups = [t for t in toks if t.kind == "sup"]
     ranked = bool(sups or top or flags.get("order_only"))
+    if flags["compare"] and not groups:
+        groups = _compared(filters)
+        if not groups:
+            return Parsed(error="nothing_to_compare", words=words)
     groups, partition, noun, noun_text = _choose_groups(flags, toks, top, groups, partition, entries, bare)
     product_level = any(g in PRODUCT_DIMS for g in groups)
     catalog = not rows and not flags["people"] and not any(e.measure.func == "count" for e in entries) and (
@@ -242,6 +269,9 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
     leftover = lx.LEFTOVER_COMPARISON.search(scan.work)
     if leftover:
         return Parsed(error="unread_comparison", detail=leftover[0], words=words)
+    unknown = _unknown_word(scan.work)
+    if unknown:
+        return Parsed(error="unknown_word", detail=unknown, words=words)
     bare_positions = {p for _, p in bare}
     explicit = bool([e for e in measures if e.pos not in bare_positions] or share or rows or catalog
                     or (groups and ranked))

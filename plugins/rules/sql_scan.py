@@ -14,6 +14,7 @@ from plugins.rules.sql_intent import FEE, Condition, Filter
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SPACES = re.compile(r"\s+")
+_MARKUP = re.compile(r"</?[a-z][a-z0-9]{0,9}\s*/?>")  # "<b>총</b> 정수기 사용자": tags pasted from a page
 _THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
 _PYEONG_M2 = 3.3058
 
@@ -30,7 +31,7 @@ def normalize(text: str) -> str:
     """NFKC, lowercase, one spacing; number words to digits; money to thousands of KRW ("N천원"); m² to 평."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(str.maketrans({"∼": "~", "〜": "~", "–": "-", "—": "-", "’": "'", "‘": "'"}))
-    text = _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", _MARKUP.sub(" ", text)).strip()
     text = _THOUSANDS.sub(lambda m: m[0].replace(",", ""), text)
     text = lx.EN_DECADE_WORD.sub(lambda m: f"{lx.EN_DECADES[m[1]]}s", text)
     text = lx.EN_NUMBER_WORD.sub(
@@ -159,7 +160,11 @@ def read_numeric_filters(scan: Scan) -> list[Filter]:
         elif band:
             high = low + 9
         op, start, end = _comparator(work, start, end) if high is None or band else (None, start, end)
+        if column is None and op:  # "2 or more people": the unit follows the comparator
+            column, band, end = _read_unit(work, end)
         word, word_start = _feature_before(work, start)
+        if column == "houseHold" and work[m.end():].lstrip().startswith("인") and word and word != "houseHold":
+            column = word  # "할인율이 0인 고객": 인 is "which is", not "persons"
         if column == "people":
             context = work[max(0, start - 12): end + 8]
             column = "houseHold" if lx.HOUSEHOLD_CONTEXT.search(context) else None

@@ -102,6 +102,19 @@ CASES = [
     ("customers with a discount rate of 10 percent or less", f"SELECT COUNT(*) {C} WHERE discRate < 11", False),
     ("공청기 사용자 수", f"SELECT COUNT(*) {C} WHERE prdtGrpCd = '공기청정기'", False),
     ("How many users have 4 people in their household?", f"SELECT COUNT(*) {C} WHERE houseHold = 4", False),
+    ("할인율이 0인 고객", f"SELECT COUNT(*) {C} WHERE discRate = 0", False),
+    ("customers aged 20-29 with 2 or more people", f"SELECT COUNT(*) {C} WHERE age / 10 = 2 AND houseHold > 1", False),
+    ("우리 회사 정수기 고객이 몇 명인지 궁금해요", f"SELECT COUNT(*) {C} WHERE prdtGrpCd = '정수기'", False),
+    ("<b>총</b> 비데 사용자 알려줘", f"SELECT COUNT(*) {C} WHERE prdtGrpCd = '비데'", False),
+    # comparisons become a grouping over the compared sides
+    ("정수기와 비데 사용자 수 비교",
+     f"SELECT prdtGrpCd, COUNT(*) {C} WHERE prdtGrpCd IN ('정수기', '비데') GROUP BY 1", False),
+    ("water purifier vs bidet average age",
+     f"SELECT prdtGrpCd, ROUND(AVG(age), 1) {C} WHERE prdtGrpCd IN ('정수기', '비데') GROUP BY 1", False),
+    ("40대와 50대 평균 예산 비교", f"SELECT age / 10 * 10, ROUND(AVG(amt), 1) {C} WHERE age BETWEEN 40 AND 59 GROUP BY 1",
+     False),
+    ("How does the average budget vary by age group?", f"SELECT age / 10 * 10, ROUND(AVG(amt), 1) {C} GROUP BY 1",
+     False),
     # top-N, most / least
     ("가장 많이 쓰는 제품 3개", f"SELECT prdtCd, COUNT(*) AS n {C} GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3", True),
     ("top 5 products", f"SELECT prdtCd, COUNT(*) AS n {C} GROUP BY 1 ORDER BY n DESC, 1 LIMIT 5", True),
@@ -213,7 +226,9 @@ def test_registered_through_the_plugin_manager():
     "정수기 사용자의 평균 키", "성별 사용자 수", "users by favourite colour", "지역별 고객 수",
     "지난달 신규 가입자 수", "정수기4 사용자 수", "나이가 17.5 제곱인 고객", "고객 3명",
     "비율 알려줘", "How many customers have a budget below their product's fee?", "What is the median age?",
-    "정수기 사용자 나이 표준편차",
+    "정수기 사용자 나이 표준편차", "VIP 고객 수", "How many loyal customers?", "고객이 없는 제품",
+    "products that nobody uses", "SELECT * FROM customer", "정수기 사용자 수; DROP TABLE customer",
+    "예산이 높은 고객 수", "정수기 사용자 수 비교",
 ])
 def test_unreadable_or_off_topic_questions_get_no_sql_and_three_suggestions(generator, question):
     result = ask(generator, question)
