@@ -84,6 +84,7 @@ class Parsed:
     has_scope: bool = False  # it names a subject of its own: a filter, a grouping, or "all customers"
     reset_filters: bool = False
     add_groups: bool = False
+    implied_grouping: bool = False  # "상위 2개만" ranks products only when nothing earlier says what to rank
     loose_aggregates: tuple[str, ...] = ()  # "최대값은?": aggregates waiting for the previous features
     loose_features: tuple[str, ...] = ()  # "예산은?": features waiting for the previous aggregate
     error: str | None = None
@@ -128,7 +129,7 @@ def apply_followup(base: Intent, part: Parsed) -> Intent:
     filters = {} if part.reset_filters else {f.kind: f for f in base.filters}
     filters.update({flt.kind: flt for flt in new.filters})
     changes["filters"] = sort_filters(filters.values())
-    if new.groups:
+    if new.groups and not part.implied_grouping:
         groups = base.groups + tuple(g for g in new.groups if g not in base.groups) if part.add_groups else new.groups
         changes.update(groups=groups, partition=new.partition)
     if new.order:
@@ -138,8 +139,10 @@ def apply_followup(base: Intent, part: Parsed) -> Intent:
         population |= {f.kind for f in base.filters if f.kind not in {g.kind for g in new.filters}}
     changes["population"] = tuple(k for k in FILTER_KINDS if k in population and k in filters)
     merged = replace(base, **changes)
-    if merged.order_key and merged.order_key not in {m.alias for m in merged.measures} | {"sharePct"}:
+    if merged.order_key not in {m.alias for m in merged.measures} | {"sharePct"}:
         merged = replace(merged, order_key=None)
+    if merged.order and merged.groups and merged.order_key is None and merged.measures:
+        merged = replace(merged, order_key=merged.measures[0].alias)  # a carried "top 3" ranks the new measure
     return merged
 
 

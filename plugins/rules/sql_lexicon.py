@@ -199,9 +199,7 @@ WITHIN = re.compile(
 BAND_BY = re.compile(
     r"(?:구간\s*별|구간|분포|bands?|brackets?|buckets?|bins?|ranges?|decades?|distribution|histogram)"
 )
-DIM_BAND_KO = re.compile(r"(?:나이|연령)\s*대(?:별)?")
 UNKNOWN_GROUP_KO = re.compile(r"([가-힣]{1,6})\s*별(?:로)?(?![가-힣])")
-NOT_A_GROUPING = ("특", "개", "구", "차", "식", "판", "작", "분", "성")
 UNKNOWN_GROUP_EN = re.compile(r"\b(?:by|per|for\s+each|grouped\s+by|broken\s+down\s+by)\s+(?:the\s+|their\s+)?([a-z]+)")
 EN_NEUTRAL_AFTER_BY = frozenset({"month", "number", "count", "share", "percentage", "average", "far", "users",
                                  "customers", "people", "membership", "monthly", "home", "descending", "ascending",
@@ -213,8 +211,8 @@ BAND_WIDTH = re.compile(
 
 # Top-N and ordering words. `n` is the count; `rows` marks a ranking of individual customers.
 TOP_N = re.compile(
-    r"(?P<top>top|상위|탑|best|first)\s*(?P<n1>\d+)"
-    r"|(?P<bottom>bottom|하위|worst|last)\s*(?P<n2>\d+)"
+    r"(?:(?P<top>top|상위|탑|best|first)\s*(?P<n1>\d+)|(?P<bottom>bottom|하위|worst|last)\s*(?P<n2>\d+))"
+    r"(?:\s*(?:개|가지|위|곳|종류|종)|(?P<people>\s*명))?(?:\s*만)?"
     r"|(?P<n3>\d+)\s*(?:개|가지|위|곳|종류|종)(?:\s*만)?"
     r"|(?P<n4>\d+)\s+(?=(?:most|least|highest|lowest|largest|smallest|biggest|best|worst|oldest|youngest|"
     r"products?|groups?|categor|age\s+groups?|models?|items?))"
@@ -326,9 +324,9 @@ LEFTOVER_COMPARISON = re.compile(
     r"higher\s+than|lower\s+than|exceeds?|exceeding)\b"
 )
 
-_EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                "nine": 9, "ten": 10, "single": 1}
-_KO_NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+KO_NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
 EN_NUMBER_WORD = re.compile(
     r"\b(?P<pre>(?:top|bottom|of|than|over|under|least|most|with|first|last)\s+)?"
     r"(?P<w>one|two|three|four|five|six|seven|eight|nine|ten)\b"
@@ -344,5 +342,3 @@ MONEY_MAN = re.compile(r"(\d+(?:\.\d+)?)\s*만\s*원?(?!\s*(?:명|개))")
 MONEY_WON = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{4,})\s*(?:원|won\b|krw\b)|(?:₩|krw)\s*(\d{1,3}(?:,\d{3})+|\d{4,})")
 MONEY_CHEON = re.compile(r"(\d+)\s*천\s*원|(\d+)\s*(?:k\b|thousand)\s*(?:won|krw)?")
 AREA_M2 = re.compile(r"(\d+(?:\.\d+)?)\s*(?:m2|제곱\s*미터|square\s+met(?:er|re)s?|sq\.?\s*m\b|sqm)")
-KO_NUMBERS = _KO_NUMBERS
-EN_NUMBERS = _EN_NUMBERS

@@ -204,6 +204,7 @@ def _choose_groups(flags, toks, top, groups, partition, entries, bare) -> tuple[
     if not top.get("rows") and not groups and ranked and not share and not bare and not flags["listing"] \
             and not any(e.measure.column for e in entries):
         groups = ["prdtCd"]  # "40대가 가장 많이 쓰는 건?": products, by users
+        flags["implied_grouping"] = True
     return groups, partition, noun, noun_text
 
 
@@ -273,8 +274,9 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
     if unknown:
         return Parsed(error="unknown_word", detail=unknown, words=words)
     bare_positions = {p for _, p in bare}
+    implied = flags.get("implied_grouping", False)
     explicit = bool([e for e in measures if e.pos not in bare_positions] or share or rows or catalog
-                    or (groups and ranked))
+                    or (groups and ranked and not implied))
     loose_features = tuple(e.measure.column for e in measures if e.pos in bare_positions)
     if not (measures or share or rows or catalog or loose) and (
             flags["people"] or flags["distribution"] or ranked or flags["subject"]):
@@ -311,7 +313,8 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
     )
     return Parsed(
         intent=intent, explicit_measure=explicit, followup=followup,
-        has_scope=bool(filters or groups or flags["subject"]), reset_filters=reset and followup,
+        has_scope=bool(filters or (groups and not implied) or flags["subject"]), reset_filters=reset and followup,
+        implied_grouping=implied,
         add_groups=add_groups, loose_aggregates=tuple(loose) if not measures else (),
         loose_features=loose_features, words=words,
     )

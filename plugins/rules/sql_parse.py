@@ -170,17 +170,20 @@ def _unknown_groupings(work: str) -> None:
 
 
 def _top_n(scan: Scan) -> dict:
+    """{"limit", "order", "rows" (ranks customers, not groups), "pos"} from "top 5", "상위 3개", "하위 2"."""
     found: dict = {}
     for m in scan.take(lx.TOP_N):
         number = next(int(m[g]) for g in ("n1", "n2", "n3", "n4") if m[g])
         found = {"limit": number, "order": "asc" if m["bottom"] else "desc" if m["top"] else None,
-                 "rows": bool(lx.PEOPLE_NOUN.match(scan.work, m.end() + 1) or lx.PEOPLE_NOUN.match(scan.work, m.end())),
+                 "rows": bool(m["people"] or lx.PEOPLE_NOUN.match(scan.work, m.end() + 1)
+                              or lx.PEOPLE_NOUN.match(scan.work, m.end())),
                  "pos": m.start()}
     if not found:
         m = lx.TOP_WORD.search(scan.work)
         if m:
+            # "top products" without a number: five, a common dashboard length
             found = {"limit": 5, "order": "asc" if m[0] in ("bottom", "하위") else "desc", "rows": False,
-                     "pos": m.start(), "default": True}
+                     "pos": m.start()}
             scan.mask(m.start(), m.end())
     return found
 

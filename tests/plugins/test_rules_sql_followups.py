@@ -59,6 +59,12 @@ CHAINS = {
         ("예산은?", f"SELECT prdtGrpCd, MAX(amt) {C} GROUP BY 1"),
         ("30평 이상만", f"SELECT prdtGrpCd, MAX(amt) {C} WHERE size >= 30 GROUP BY 1"),
     ],
+    "ko_ranking_added_to_the_previous_grouping": [
+        ("제품군별 평균 예산", f"SELECT prdtGrpCd, ROUND(AVG(amt), 1) {C} GROUP BY 1"),
+        ("상위 2개만", f"SELECT prdtGrpCd, ROUND(AVG(amt), 1) AS a {C} GROUP BY 1 ORDER BY a DESC, 1 LIMIT 2"),
+        ("그 중 40대만",
+         f"SELECT prdtGrpCd, ROUND(AVG(amt), 1) AS a {C} WHERE age BETWEEN 40 AND 49 GROUP BY 1 ORDER BY a DESC, 1 LIMIT 2"),
+    ],
     "complete_question_starts_fresh": [
         ("정수기 사용자 수", f"SELECT COUNT(*) {C} WHERE prdtGrpCd = '정수기'"),
         ("전체 고객의 평균 나이", f"SELECT ROUND(AVG(age), 1) {C}"),
