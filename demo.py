@@ -73,7 +73,8 @@ def _recommend_tab(engine, vectorizer: gr.Dropdown, network: dict) -> None:
     for trigger in (message.submit, send.click):
         trigger(turn, [message, chat, session, vectorizer], [chat, message, session, panel],
                 concurrency_id="recommend", **network)
-    clear.click(handlers.clear_recommend, None, [chat, message, session, panel], api_visibility="private")
+    for trigger in (clear.click, chat.clear):  # the chat's own trash icon must forget carried facts too
+        trigger(handlers.clear_recommend, None, [chat, message, session, panel], api_visibility="private")
 
 
 def _analytics_tab(engine, sql_generator: gr.Dropdown, network: dict) -> None:
@@ -103,7 +104,8 @@ def _analytics_tab(engine, sql_generator: gr.Dropdown, network: dict) -> None:
         trigger(turn, [message, chat, session, sql_generator], outputs, concurrency_id="analytics", **network)
     run.click(functools.partial(handlers.run_edited_sql, engine), [sql, chat, chart_spec],
               [chat, table, download, bar, line, pie], api_visibility="private", concurrency_limit=2)
-    clear.click(handlers.clear_analytics, None, outputs, api_visibility="private")
+    for trigger in (clear.click, chat.clear):
+        trigger(handlers.clear_analytics, None, outputs, api_visibility="private")
 
 
 def _model_tab(demo: gr.Blocks, engine) -> None:
@@ -159,14 +161,28 @@ def build_demo(engine) -> gr.Blocks:
 
 def launch(demo: gr.Blocks, settings, **overrides):
     """Launch with the project's theme and styles; `overrides` go straight to Blocks.launch."""
-    auth = None
-    if settings.auth is not None:
-        user, _, password = settings.auth.get_secret_value().partition(":")
-        auth = (user, password)
-    options = {"server_name": settings.host, "server_port": settings.port, "share": settings.share, "auth": auth,
+    options = {"server_name": settings.host, "server_port": settings.port, "share": settings.share,
+               "auth": auth_pair(settings),
                "theme": gr.themes.Soft(primary_hue="teal"), "css_paths": [STYLE_FILE], "footer_links": ["api"],
                **overrides}
     return demo.launch(**options)
+
+
+def auth_pair(settings) -> tuple[str, str] | None:
+    """`user:password` from --auth or AUTH; anything else stops the launch rather than running unprotected."""
+    if settings.auth is None:
+        return None
+    user, colon, password = settings.auth.get_secret_value().partition(":")
+    if not (user and colon and password):
+        raise SystemExit("--auth (or AUTH in .env) must look like user:password")
+    return user, password
+
+
+def share_warning(settings) -> str | None:
+    """A public link with no password lets anyone on the internet use the app and its backends."""
+    if settings.share and settings.auth is None:
+        return "WARNING: --share publishes a public link without a password; add --auth user:password."
+    return None
 
 
 def _parse_args(argv):
@@ -179,18 +195,16 @@ def _parse_args(argv):
 
 
 def main(argv=None) -> None:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     from engine.app import Engine
     from engine.settings import load_settings
 
     args = _parse_args(argv)
-    overrides = {key: value for key, value in vars(args).items() if value is not None}
-    if "auth" in overrides and ":" not in overrides["auth"]:
-        raise SystemExit("--auth must look like user:password")
-    settings = load_settings(**overrides)
-    if settings.share and settings.auth is None:
-        print("WARNING: --share publishes a public link without a password; add --auth user:password.",
-              file=sys.stderr)
+    settings = load_settings(**{key: value for key, value in vars(args).items() if value is not None})
+    auth_pair(settings)  # a malformed password fails here, before anything starts
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    warning = share_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr)
     engine = Engine(settings)
     # Load the model in the background so the first customer does not wait for TensorFlow to start.
     threading.Thread(target=lambda: engine.recommender, name="model-warmup", daemon=True).start()

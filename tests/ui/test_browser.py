@@ -93,6 +93,12 @@ def test_both_chats_panels_and_sql_refusal_in_a_real_browser(app, page, tmp_path
     assert page.locator("#recommend-chat b").count() == 0
     assert "40" in page.locator("#vector-panel").inner_text()
 
+    page.locator("#recommend-input-clear").click()
+    _wait_for_text(page, "#vector-panel", "메시지를 보내면")
+    _send(page, "recommend", "비데 추천해 주세요")
+    _wait_for_text(page, "#vector-panel", "비데")
+    assert "이전 대화" not in page.locator("#vector-panel").inner_text()  # clearing forgot the carried facts
+
     page.get_by_role("tab", name="마케팅 통계 / Analytics").click()
     _send(page, "analytics", "연령대별 식기세척기 사용자수를 그래프로 보여주고 쿼리도 보여줘")
     _wait_for_text(page, "#analytics-chat", "SELECT")

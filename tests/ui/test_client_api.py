@@ -55,3 +55,15 @@ def test_each_call_uses_a_fresh_session(app_url):
     client.predict("저는 35살이에요", api_name="/recommend")
     _, trace = client.predict("정수기 찾아요", api_name="/recommend")
     assert trace["sources"]["age"] == "default"
+
+
+def test_sharing_without_auth_warns_and_auth_must_name_a_user():
+    import demo
+
+    assert "--auth" in demo.share_warning(offline_settings(share=True))
+    assert demo.share_warning(offline_settings(share=True, auth="ana:s3cret")) is None
+    assert demo.share_warning(offline_settings()) is None
+    assert demo.auth_pair(offline_settings(auth="ana:s3:cret")) == ("ana", "s3:cret")
+    for malformed in ("no-colon", ":password", "user:"):
+        with pytest.raises(SystemExit, match="user:password"):
+            demo.auth_pair(offline_settings(auth=malformed))
