@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from engine.app import Engine
+from engine.paths import ROOT
 from engine.errors import ChatError, EmptyInput
 from engine.session import ChatSession
 from engine.settings import offline_settings
@@ -237,3 +238,15 @@ def test_model_view_reads_metadata_or_explains_it_is_missing(tmp_path):
     card, history, _ = handlers.model_view(tmp_path / "recommender.keras")
     assert "61.0%" in card and "64.0%" in card and "93.0%" in card and "95.3%" in card and "70,000" in card
     assert history["visible"] is True
+
+
+def test_building_the_demo_does_not_import_tensorflow(small_db):
+    import subprocess
+    import sys
+
+    code = ("import sys, demo; from engine.app import Engine; from engine.settings import offline_settings; "
+            f"demo.build_demo(Engine(offline_settings(database_url={small_db!r}))); "
+            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"GRADIO_ANALYTICS_ENABLED": "False", "PATH": "/usr/bin:/bin"}, cwd=str(ROOT))
+    assert done.returncode == 0, done.stderr[-2000:]
