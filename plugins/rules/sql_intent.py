@@ -58,9 +58,6 @@ class Intent:
     catalog: bool = False  # list products from the catalogue table
     attrs: tuple[str, ...] = ()  # product columns shown next to a per-product result
 
-    def filter(self, kind: str) -> Filter | None:
-        return next((f for f in self.filters if f.kind == kind), None)
-
     def to_json(self) -> dict:
         data = asdict(self)
         data["measures"] = [m.alias for m in self.measures]

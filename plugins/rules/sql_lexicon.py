@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
-# Customer columns the parser can aggregate or filter on, plus the product catalogue's fee.
+from plugins.rules.sql_intent import FEE
+
+# Customer columns the parser can aggregate or filter on; FEE is the product catalogue's monthly fee.
 FEATURE_COLUMNS = ("age", "houseHold", "amt", "size", "score", "discRate")
-FEE = "monthlyFee"
 
 _FEATURE_WORDS = {
     "age": (
@@ -190,7 +191,8 @@ GROUP_BY_EN = re.compile(
 )
 GROUP_BY_EN_FEATURE = re.compile(
     r"\b(?:by|per|grouped\s+by|broken\s+down\s+by)\s+(?:the\s+|their\s+)?"
-    r"(?:(?P<scoreBand>(?:membership\s+)?scores?)|(?P<amtBand>(?:monthly\s+)?budgets?)|(?P<sizeBand>(?:home\s+)?sizes?))\b"
+    r"(?:(?P<scoreBand>(?:membership\s+)?scores?)|(?P<amtBand>(?:monthly\s+)?budgets?)"
+    r"|(?P<sizeBand>(?:home\s+)?sizes?))\b"
 )
 WITHIN = re.compile(
     r"\bwithin\s+(?:each|every|the)\s+(?:" + _alt(_DIM_WORDS_EN) + r")\b"
@@ -294,7 +296,8 @@ POPULATION_EN = re.compile(
 )
 LEFTOVER_NUMBER = re.compile(r"\d")
 COMPARE = re.compile(
-    r"비교|대비|(?:누가|어느\s*쪽이?|어디가|뭐가)\s*더\s*(?:많|적|높|낮|크|작|비싸|싸)[가-힣]*|누가\s*더|어느\s*쪽|\bcompare[sd]?\b|\bcomparison\b|\bvs\b\.?|\bversus\b|"
+    r"비교|대비|(?:누가|어느\s*쪽이?|어디가|뭐가)\s*더\s*(?:많|적|높|낮|크|작|비싸|싸)[가-힣]*|누가\s*더|어느\s*쪽|"
+    r"\bcompare[sd]?\b|\bcomparison\b|\bvs\b\.?|\bversus\b|"
     r"\bwhich\s+(?:one\s+)?(?:has|is|gets)\s+more\b"
 )
 

@@ -63,7 +63,8 @@ CHAINS = {
         ("제품군별 평균 예산", f"SELECT prdtGrpCd, ROUND(AVG(amt), 1) {C} GROUP BY 1"),
         ("상위 2개만", f"SELECT prdtGrpCd, ROUND(AVG(amt), 1) AS a {C} GROUP BY 1 ORDER BY a DESC, 1 LIMIT 2"),
         ("그 중 40대만",
-         f"SELECT prdtGrpCd, ROUND(AVG(amt), 1) AS a {C} WHERE age BETWEEN 40 AND 49 GROUP BY 1 ORDER BY a DESC, 1 LIMIT 2"),
+         f"SELECT prdtGrpCd, ROUND(AVG(amt), 1) AS a {C} WHERE age BETWEEN 40 AND 49 GROUP BY 1 "
+         "ORDER BY a DESC, 1 LIMIT 2"),
     ],
     "complete_question_starts_fresh": [
         ("정수기 사용자 수", f"SELECT COUNT(*) {C} WHERE prdtGrpCd = '정수기'"),
