@@ -206,7 +206,7 @@ def main(argv=None) -> None:
     if warning:
         print(warning, file=sys.stderr)
     engine = Engine(settings)
-    # Load the model in the background so the first customer does not wait for TensorFlow to start.
+    # Load the model in the background so the first customer does not wait for it.
     threading.Thread(target=lambda: engine.recommender, name="model-warmup", daemon=True).start()
     launch(build_demo(engine), settings)
 

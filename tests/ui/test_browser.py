@@ -16,7 +16,7 @@ from engine.settings import offline_settings
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WAIT_MS = 60_000  # the first recommendation loads TensorFlow and the model
+WAIT_MS = 60_000  # generous: the machine is shared and the first request loads the model and database
 
 pytestmark = [
     pytest.mark.browser,
