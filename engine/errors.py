@@ -15,15 +15,16 @@ class ChatError(Exception):
     ko = "요청을 처리하지 못했어요. 잠시 후 다시 시도해 주세요."
     en = "Something went wrong handling that request. Please try again shortly."
 
-    def __init__(self, detail: str = "", **params):
+    def __init__(self, detail: str = "", *, detail_ko: str | None = None, **params):
         self.detail = detail
+        self.detail_ko = detail_ko  # the same reason in Korean, so a Korean message reads in one language
         self.params = params
         super().__init__(f"{self.code}: {detail}" if detail else self.code)
 
     def message(self, lang: str = "en") -> str:
         template = self.ko if lang == "ko" else self.en
-        text = template.format(detail=self.detail, **self.params)
-        return text
+        detail = self.detail_ko if lang == "ko" and self.detail_ko else self.detail
+        return template.format(detail=detail, **self.params)
 
     def to_json(self, lang: str = "en") -> dict:
         payload = {"error": self.message(lang), "code": self.code, "refused": self.refused}
@@ -62,7 +63,7 @@ class SqlRefused(ChatError):
     code = "sql_refused"
     exit_code = 2
     refused = True
-    ko = "이 SQL은 실행할 수 없어요: {detail}. 읽기 전용 SELECT 문 하나만 실행할 수 있어요."
+    ko = "SQL을 실행하지 않았어요: {detail}. 읽기 전용 SELECT 문 하나만 실행할 수 있어요."
     en = "That SQL was refused: {detail}. Only a single read-only SELECT statement can run."
 
 

@@ -152,7 +152,7 @@ class ReadOnlyDatabase:
         text = " ".join(str(orig).split()) or type(orig).__name__
         text = text[:_MAX_ERROR_CHARS]
         if any(marker in text.lower() for marker in _REFUSAL_MARKERS):
-            return SqlRefused(f"the read-only connection blocked it ({text})")
+            return SqlRefused(f"the read-only connection blocked it ({text})", detail_ko=f"읽기 전용 연결이 막았어요 ({text})")
         return QueryFailed(text)
 
 

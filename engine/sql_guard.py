@@ -97,13 +97,17 @@ def check_sql(
 ) -> str:
     """Return the one SELECT in `sql` without comments around it or a trailing semicolon, or raise SqlRefused."""
     if not isinstance(sql, str) or not sql.strip():
-        raise SqlRefused("there is no SQL statement")
+        raise SqlRefused("there is no SQL statement", detail_ko="SQL 문이 없어요")
     if len(sql) > max_chars:
-        raise SqlRefused(f"the SQL is {len(sql):,} characters; the limit is {max_chars:,}")
+        raise SqlRefused(
+            f"the SQL is {len(sql):,} characters; the limit is {max_chars:,}",
+            detail_ko=f"SQL이 {len(sql):,}자로 제한({max_chars:,}자)을 넘어요",
+        )
     _check_characters(sql)
     statement, span = _parse_single(sql, dialect)
     if not isinstance(statement, _TOP_LEVEL):
-        raise SqlRefused(f"only SELECT can run, not {_statement_kind(statement, sql, span)}")
+        kind = _statement_kind(statement, sql, span)
+        raise SqlRefused(f"only SELECT can run, not {kind}", detail_ko=f"{kind} 문은 실행할 수 없어요")
     tables = frozenset(name.lower() for name in allowed_tables)
     for node in statement.walk():
         _check_node(node, tables, dialect)
@@ -120,11 +124,20 @@ def _check_characters(sql: str) -> None:
         if ch in "\t\n\r":
             continue
         if ch == "\x00":
-            raise SqlRefused(f"the SQL contains a NUL character at position {position}")
+            raise SqlRefused(
+                f"the SQL contains a NUL character at position {position}",
+                detail_ko=f"{position}번째 위치에 NUL 문자가 있어요",
+            )
         if ch in _SEMICOLON_LOOKALIKES:
-            raise SqlRefused(f"the SQL contains a look-alike semicolon U+{ord(ch):04X} at position {position}")
+            raise SqlRefused(
+                f"the SQL contains a look-alike semicolon U+{ord(ch):04X} at position {position}",
+                detail_ko=f"{position}번째 위치에 세미콜론과 비슷한 문자(U+{ord(ch):04X})가 있어요",
+            )
         if ch in _BLANK_LETTERS or unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
-            raise SqlRefused(f"the SQL contains an invisible character U+{ord(ch):04X} at position {position}")
+            raise SqlRefused(
+                f"the SQL contains an invisible character U+{ord(ch):04X} at position {position}",
+                detail_ko=f"{position}번째 위치에 보이지 않는 문자(U+{ord(ch):04X})가 있어요",
+            )
 
 
 def _parse_single(sql: str, dialect: str) -> tuple[exp.Expression, tuple[int, int]]:
@@ -134,14 +147,14 @@ def _parse_single(sql: str, dialect: str) -> tuple[exp.Expression, tuple[int, in
         tokens = engine_dialect.tokenize(sql)
         parsed = engine_dialect.parser().parse(tokens, sql)
     except RecursionError:
-        raise SqlRefused("the SQL is nested too deeply") from None
+        raise SqlRefused("the SQL is nested too deeply", detail_ko="SQL이 너무 깊게 중첩되어 있어요") from None
     except ParseError as exc:
         where = exc.errors[0] if exc.errors else {}
         place = f" (line {where['line']}, column {where['col']})" if "line" in where else ""
-        raise SqlRefused(f"the SQL could not be parsed{place}") from None
+        raise SqlRefused(f"the SQL could not be parsed{place}", detail_ko=f"SQL을 해석할 수 없어요{place}") from None
     except (SqlglotError, ValueError, TypeError, AttributeError, IndexError, KeyError):
         # A guard fails closed: anything the parser cannot handle is refused, never run.
-        raise SqlRefused("the SQL could not be parsed") from None
+        raise SqlRefused("the SQL could not be parsed", detail_ko="SQL을 해석할 수 없어요") from None
     chunks: list[list] = [[]]
     for token in tokens:
         if token.token_type == TokenType.SEMICOLON:
@@ -151,9 +164,9 @@ def _parse_single(sql: str, dialect: str) -> tuple[exp.Expression, tuple[int, in
     spans = [(chunk[0].start, chunk[-1].end + 1) for chunk in chunks if chunk]
     statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
     if len(spans) > 1 or len(statements) > 1:
-        raise SqlRefused("only one statement can run at a time")
+        raise SqlRefused("only one statement can run at a time", detail_ko="한 번에 한 문장만 실행할 수 있어요")
     if not spans or not statements:
-        raise SqlRefused("there is no SQL statement")
+        raise SqlRefused("there is no SQL statement", detail_ko="SQL 문이 없어요")
     return statements[0], spans[0]
 
 
@@ -170,16 +183,21 @@ def _check_node(node: exp.Expression, tables: frozenset[str], dialect: str) -> N
     if kind is exp.Anonymous:
         name = node.name.lower()
         if name not in SAFE_SQLITE_FUNCTIONS:
-            raise SqlRefused(f"the function {_short(name)}() is not allowed")
+            raise SqlRefused(f"the function {_short(name)}() is not allowed", detail_ko=f"{_short(name)}() 함수는 쓸 수 없어요")
         return
     if kind is exp.Var:
         if not isinstance(node.parent, _VAR_PARENTS):
-            raise SqlRefused(f"the bare word {_short(node.name)} is not allowed here")
+            raise SqlRefused(
+                f"the bare word {_short(node.name)} is not allowed here",
+                detail_ko=f"{_short(node.name)}은(는) 이 위치에 쓸 수 없어요",
+            )
         return
     if kind not in ALLOWED_NODES:
         if isinstance(node, exp.Func):
-            raise SqlRefused(f"the function {_short(_function_name(node, dialect))}() is not allowed")
-        raise SqlRefused(f"{kind.key.upper()} is not allowed in a read-only query")
+            name = _short(_function_name(node, dialect))
+            raise SqlRefused(f"the function {name}() is not allowed", detail_ko=f"{name}() 함수는 쓸 수 없어요")
+        word = kind.key.upper()
+        raise SqlRefused(f"{word} is not allowed in a read-only query", detail_ko=f"읽기 전용 쿼리에는 {word}을(를) 쓸 수 없어요")
     if kind is exp.Table:
         _check_table(node, tables)
 
@@ -195,16 +213,20 @@ def _function_name(node: exp.Func, dialect: str) -> str:
 
 def _check_table(table: exp.Table, tables: frozenset[str]) -> None:
     if table.arg_key == "indexed":
-        raise SqlRefused("INDEXED BY is not allowed")
+        raise SqlRefused("INDEXED BY is not allowed", detail_ko="INDEXED BY는 쓸 수 없어요")
     if not isinstance(table.this, exp.Identifier):
-        raise SqlRefused("table-valued functions are not allowed")
+        raise SqlRefused("table-valued functions are not allowed", detail_ko="테이블 반환 함수는 쓸 수 없어요")
     if table.args.get("catalog") is not None or table.db.lower() not in ("", "main"):
-        raise SqlRefused("only the main database can be read")
+        raise SqlRefused("only the main database can be read", detail_ko="기본 데이터베이스만 읽을 수 있어요")
     name = table.name.lower()
     if not table.db and name in _cte_names_in_scope(table):
         return
     if name not in tables:
-        raise SqlRefused(f"the table {_short(name)} is not allowed; use {', '.join(sorted(tables))}")
+        allowed = ", ".join(sorted(tables))
+        raise SqlRefused(
+            f"the table {_short(name)} is not allowed; use {allowed}",
+            detail_ko=f"{_short(name)} 테이블은 조회할 수 없어요 (가능: {allowed})",
+        )
 
 
 def _cte_names_in_scope(node: exp.Expression) -> set[str]:
