@@ -1,16 +1,13 @@
 """`bedrock-converse`: a vectorizer and a SQL generator over the Bedrock Converse API with the prompts in prompts/."""
 from __future__ import annotations
 
-import logging
-
-from engine.errors import BackendError, BackendOutputInvalid
+from engine.errors import BackendOutputInvalid
 from plugins.aws import LazyClient, call_mapped
-from plugins.base import SqlGenerator, SqlRequest, SqlResult, VectorizeRequest, VectorizeResult, Vectorizer
+from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
+from plugins.chat_sql import ChatSqlGenerator
 from plugins.hookspecs import hookimpl
-from plugins.llm_output import extract_sql, parse_vectorizer_output
-from plugins.prompting import answer_prompt, require_settings, sql_messages, suggestions, vectorizer_prompt
-
-log = logging.getLogger(__name__)
+from plugins.llm_output import parse_vectorizer_output
+from plugins.prompting import require_settings, vectorizer_prompt
 
 VECTORIZER_MAX_TOKENS = 300
 SQL_MAX_TOKENS = 800
@@ -55,24 +52,13 @@ class BedrockConverseVectorizer(ConverseBackend, Vectorizer):
         return VectorizeResult(features=features, product_group=group, raw=text)
 
 
-class BedrockConverseSqlGenerator(ConverseBackend, SqlGenerator):
+class BedrockConverseSqlGenerator(ConverseBackend, ChatSqlGenerator):
     description = "Amazon Bedrock Converse API with prompts/sql_system.txt and retrieved examples as few-shot turns"
+    sql_max_tokens = SQL_MAX_TOKENS
+    answer_max_tokens = ANSWER_MAX_TOKENS
 
-    def generate_sql(self, request: SqlRequest) -> SqlResult:
-        system, turns = sql_messages(request)
-        text = self.converse(turns, system=system, max_tokens=SQL_MAX_TOKENS)
-        sql = extract_sql(text)
-        return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
-
-    def write_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> str | None:
-        """The model phrases the answer from the real rows; if it cannot, the engine's templates answer."""
-        try:
-            return self.converse(
-                [("user", answer_prompt(question, language, columns, rows))], max_tokens=ANSWER_MAX_TOKENS
-            ).strip()
-        except BackendError as exc:
-            log.warning("%s could not phrase the answer, using the template: %s", self.backend_id, exc.code)
-            return None
+    def complete(self, system: str | None, turns: list[tuple[str, str]], max_tokens: int) -> str:
+        return self.converse(turns, system=system, max_tokens=max_tokens)
 
 
 @hookimpl

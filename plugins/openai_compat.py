@@ -8,10 +8,11 @@ import threading
 import time
 
 from engine.errors import BackendError, BackendNotConfigured, BackendOutputInvalid, BackendThrottled, BackendTimeout
-from plugins.base import SqlGenerator, SqlRequest, SqlResult, VectorizeRequest, VectorizeResult, Vectorizer
+from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
+from plugins.chat_sql import ChatSqlGenerator
 from plugins.hookspecs import hookimpl
-from plugins.llm_output import extract_sql, parse_vectorizer_output
-from plugins.prompting import answer_prompt, require_settings, sql_messages, suggestions, vectorizer_prompt
+from plugins.llm_output import parse_vectorizer_output
+from plugins.prompting import require_settings, vectorizer_prompt
 
 log = logging.getLogger(__name__)
 
@@ -129,24 +130,13 @@ class OpenAIVectorizer(OpenAIBackend, Vectorizer):
         return VectorizeResult(features=features, product_group=group, raw=text)
 
 
-class OpenAISqlGenerator(OpenAIBackend, SqlGenerator):
+class OpenAISqlGenerator(OpenAIBackend, ChatSqlGenerator):
     description = "OpenAI-compatible Chat Completions with prompts/sql_system.txt and few-shot examples"
 
-    def generate_sql(self, request: SqlRequest) -> SqlResult:
-        system, turns = sql_messages(request)
-        messages = [{"role": "system", "content": system}] + [{"role": r, "content": t} for r, t in turns]
-        text = self.chat(messages)
-        sql = extract_sql(text)
-        return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
-
-    def write_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> str | None:
-        """The model phrases the answer from the real rows; if it cannot, the engine's templates answer."""
-        try:
-            prompt = answer_prompt(question, language, columns, rows)
-            return self.chat([{"role": "user", "content": prompt}], max_tokens=400).strip()
-        except BackendError as exc:
-            log.warning("%s could not phrase the answer, using the template: %s", self.backend_id, exc.code)
-            return None
+    def complete(self, system: str | None, turns: list[tuple[str, str]], max_tokens: int) -> str:
+        messages = [{"role": "system", "content": system}] if system else []
+        messages += [{"role": role, "content": text} for role, text in turns]
+        return self.chat(messages, max_tokens=max_tokens)
 
 
 @hookimpl

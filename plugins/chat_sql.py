@@ -1,0 +1,36 @@
+"""SQL generation shared by every chat-style LLM backend: prompt, extraction and answer wording live here,
+so a backend only says how to send a system prompt and turns and get text back."""
+from __future__ import annotations
+
+import logging
+
+from engine.errors import BackendError
+from plugins.base import SqlGenerator, SqlRequest, SqlResult
+from plugins.llm_output import extract_sql
+from plugins.prompting import answer_prompt, sql_messages, suggestions
+
+log = logging.getLogger(__name__)
+
+
+class ChatSqlGenerator(SqlGenerator):
+    sql_max_tokens = 800
+    answer_max_tokens = 400
+
+    def complete(self, system: str | None, turns: list[tuple[str, str]], max_tokens: int) -> str:
+        """Send the system prompt and (role, text) turns; return the reply's text."""
+        raise NotImplementedError
+
+    def generate_sql(self, request: SqlRequest) -> SqlResult:
+        system, turns = sql_messages(request)
+        text = self.complete(system, turns, self.sql_max_tokens)
+        sql = extract_sql(text)
+        return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
+
+    def write_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> str | None:
+        """The model phrases the answer from the real rows; if it cannot, the engine's templates answer."""
+        try:
+            prompt = answer_prompt(question, language, columns, rows)
+            return self.complete(None, [("user", prompt)], self.answer_max_tokens).strip()
+        except BackendError as exc:
+            log.warning("%s could not phrase the answer, using the template: %s", self.backend_id, exc.code)
+            return None
