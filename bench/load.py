@@ -10,6 +10,7 @@ must be refused cleanly (an error, not a hang) and the server must answer normal
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import threading
@@ -47,6 +48,18 @@ def client_loop(url: str, index: int, deadline: float, latencies: dict, errors: 
         turn += 1
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (clock ticks of 1/100 s)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def sample_rss(pid: int, deadline: float, series: list[float]) -> None:
+    while time.perf_counter() < deadline:
+        time.sleep(min(10.0, max(0.0, deadline - time.perf_counter())))
+        series.append(rss_mb(pid))
+
+
 def sustained(env: dict, clients: int, seconds: float) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
@@ -57,23 +70,28 @@ def sustained(env: dict, clients: int, seconds: float) -> None:
         warm = Client(url, verbose=False)
         warm.predict(RECOMMEND[0], api_name="/recommend")
         warm.predict(ANALYTICS[0], api_name="/analytics")
-        rss_before = rss_mb(proc.pid)
+        rss_before, cpu_before = rss_mb(proc.pid), cpu_seconds(proc.pid)
+        rss_series: list[float] = []
         latencies = {"/recommend": [], "/analytics": []}
         errors: list[str] = []
         lock = threading.Lock()
         deadline = time.perf_counter() + seconds
         started = time.perf_counter()
-        with ThreadPoolExecutor(clients) as pool:
+        with ThreadPoolExecutor(clients + 1) as pool:
+            pool.submit(sample_rss, proc.pid, deadline, rss_series)
             for i in range(clients):
                 pool.submit(client_loop, url, i, deadline, latencies, errors, lock)
         elapsed = time.perf_counter() - started
         total = sum(len(v) for v in latencies.values())
+        server_cpu = cpu_seconds(proc.pid) - cpu_before
         print(f"phase 1: {clients} clients for {seconds:.0f} s -> {total} requests, {total / elapsed:.1f} req/s, "
               f"{len(errors)} errors")
         for endpoint, samples in latencies.items():
             print(f"  {endpoint:11} {summary(samples)}")
+        print(f"  server CPU {server_cpu:.1f} s in {elapsed:.0f} s ({server_cpu / elapsed:.2f} cores), "
+              f"{1000 * server_cpu / max(total, 1):.1f} ms CPU per request; the rest of the 2 cores drive the clients")
         print(f"  server RSS {rss_before:.0f} MB -> {rss_mb(proc.pid):.0f} MB "
-              f"(peak {rss_mb(proc.pid, 'VmHWM'):.0f} MB)")
+              f"(peak {rss_mb(proc.pid, 'VmHWM'):.0f} MB); every 10 s: {', '.join(f'{r:.0f}' for r in rss_series)}")
         for line in errors[:5]:
             print("  error:", line)
 
