@@ -16,17 +16,18 @@ import os
 import threading
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 
 from db.catalog import PRODUCTS
-from db.csv_import import COLUMNS, read_purchase_csv
-from db.generator import generate_customers
 from db.schema import Base, Customer, Product
 from engine.errors import BadInput
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 try:
     import fcntl
@@ -57,11 +58,15 @@ def sqlite_file(url: str | URL) -> Path | None:
 
 def _customer_frame(rows: int, seed: int, csv_path: Path | None) -> pd.DataFrame:
     if csv_path is not None:
+        from db.csv_import import read_purchase_csv  # pandas loads only when something is built
+
         return read_purchase_csv(csv_path)
     if not 1 <= rows <= MAX_ROWS:
         raise BadInput(f"rows must be between 1 and {MAX_ROWS:,}, got {rows}")
     if seed < 0:
         raise BadInput(f"seed must be zero or positive, got {seed}")
+    from db.generator import generate_customers
+
     return generate_customers(rows=rows, seed=seed)
 
 
@@ -83,6 +88,8 @@ def _fill(conn: Connection, customers: pd.DataFrame) -> None:
             for p in PRODUCTS
         ],
     )
+    from db.csv_import import COLUMNS
+
     frame = customers.loc[:, list(COLUMNS)]
     # Chunks bound memory for large CSV imports; each chunk is one executemany.
     for start in range(0, len(frame), CHUNK_ROWS):

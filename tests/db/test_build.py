@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 import db.build
+import db.generator
 from db.build import build_database, ensure_database, sqlite_file
 from db.catalog import PRODUCTS
 from db.csv_import import CsvImportError
@@ -69,7 +70,7 @@ def test_a_failed_build_leaves_the_old_database_untouched(tmp_path, monkeypatch)
         frame.loc[frame.index[-1], "id"] = 1  # fails on the primary key after most rows are inserted
         return frame
 
-    monkeypatch.setattr(db.build, "generate_customers", duplicate_ids)
+    monkeypatch.setattr(db.generator, "generate_customers", duplicate_ids)
     with pytest.raises(IntegrityError):
         build_database(url, rows=50_000, seed=6)
     pd.testing.assert_frame_equal(read(url, "SELECT * FROM customer ORDER BY id"), before)
