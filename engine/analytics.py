@@ -37,7 +37,7 @@ class AnalyticsAnswer:
     attempts: list[dict]  # each {"sql", "error"}: every statement tried, the last one is the one answered
     raw: str  # the backend's raw output for the answered attempt
     elapsed_ms: float
-    fallback: str | None = None  # set by the engine when the configured backend was unavailable
+    fallback: dict | None = None  # set by the engine when the configured backend was unavailable
 
     def to_json(self) -> dict:
         """The CLI `sql` contract plus the trace the SQL panel shows."""

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from engine.errors import ChatError
+from engine.errors import ChatError, describe_unexpected
 
 log = logging.getLogger("engine")
 
@@ -69,10 +69,7 @@ def _one_request(engine, command: str, text: str | None, backend: str | None) ->
         return engine.vectorize(text, session, backend).to_json()
     if command == "recommend":
         return engine.recommend(text, session, backend).to_json()
-    answer = engine.ask(text, session, backend)
-    payload = answer.to_json()
-    payload["fallback"] = getattr(answer, "fallback", None)
-    return payload
+    return engine.ask(text, session, backend).to_json()
 
 
 def _serve_requests(engine, args, out) -> int:
@@ -147,6 +144,6 @@ def main(argv: list[str] | None = None) -> int:
         _emit(exc.to_json(_language_of(text)), out)
         return exc.exit_code
     except Exception as exc:  # the contract promises JSON even for bugs; details go to stderr only
-        log.exception("internal error")
+        log.error("internal error: %s", describe_unexpected(exc))
         _emit({"error": f"internal error: {type(exc).__name__}", "code": "internal_error", "refused": False}, out)
         return 1

@@ -154,3 +154,14 @@ class ModelUnavailable(ChatError):
     code = "model_unavailable"
     ko = "추천 모델을 불러오지 못했어요: {detail}"
     en = "The recommender model could not be loaded: {detail}"
+
+
+def describe_unexpected(exc: BaseException) -> str:
+    """Where an unexpected error happened, not what it said: exception text can carry request data or keys."""
+    import traceback
+    from pathlib import Path
+
+    frames = " <- ".join(
+        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(traceback.extract_tb(exc.__traceback__))
+    )
+    return f"{type(exc).__name__} at {frames}"

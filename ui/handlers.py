@@ -9,7 +9,6 @@ import csv
 import json
 import logging
 import tempfile
-import traceback
 import uuid
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -17,7 +16,7 @@ from typing import Any, NamedTuple
 import gradio as gr
 import pandas as pd
 
-from engine.errors import ChatError, EmptyInput
+from engine.errors import ChatError, EmptyInput, describe_unexpected
 from engine.session import ChatSession
 from engine.text_input import detect_language
 from ui import render
@@ -86,10 +85,7 @@ def reply_language(message: str | None, history: list[dict] | None) -> str | Non
 def error_message(exc: Exception, lang: str | None) -> str:
     """What the chat shows for a failure; an unexpected exception is logged by type and traceback only."""
     if not isinstance(exc, ChatError):
-        # Where it happened, not what it said: exception messages can carry request data or credentials.
-        frames = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
-                             for f in reversed(traceback.extract_tb(exc.__traceback__)))
-        log.error("unexpected %s in a UI handler at %s", type(exc).__name__, frames)
+        log.error("unexpected error in a UI handler: %s", describe_unexpected(exc))
         exc = ChatError()
     if lang is None:
         return f"{render.literal(exc.message('ko'))}\n\n{render.literal(exc.message('en'))}"
@@ -281,9 +277,7 @@ def api_analytics(engine, message: str) -> tuple[str, dict]:
     """Answer text and the SQL trace for one question, in a fresh session; errors come back as JSON."""
     try:
         answer = engine.ask(message, ChatSession())
-        trace = answer.to_json()
-        trace["fallback"] = getattr(answer, "fallback", None)
-        return answer.answer, trace
+        return answer.answer, answer.to_json()
     except Exception as exc:
         return _api_error(exc, message)
 
