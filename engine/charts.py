@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from engine.answers import describe_column, format_label, split_columns
+from engine.columns import describe_column, format_label, split_columns
 from engine.text_input import detect_language
 
 # ASCII words must not be glued to other Latin letters ("shared" is fine, "bars" too, "sharp" is not);

@@ -6,6 +6,9 @@ import pytest
 from db.build import build_database
 from engine.settings import offline_settings
 
+# The local wire-protocol servers' fixtures (local_server, aws_env, no_botocore_backoff), for any test.
+pytest_plugins = ["wire.servers"]
+
 SMALL_DB_ROWS = 3_000
 SMALL_DB_SEED = 7
 

@@ -165,8 +165,8 @@ AGE_RULES = (
     _r("age", rf"(?P<n>{NUM_EN3})\s*-?\s*(?:years?|yrs?)[\s-]*old\b", child_age_check=True),
     _r("age", rf"(?P<n>{NUM_EN3})\s*(?:y/?o|yrs?/o)\b", child_age_check=True),
     _r("age", rf"(?P<n>{NUM_EN3})\s+years?\s+of\s+age\b", child_age_check=True),
-    _r("age", rf"(?<![\d.])(?P<d>[1-9])0\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
-    _r("age", rf"(?<![가-힣])(?P<s>[이삼사오육칠팔구]십)\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
+    _r("age", r"(?<![\d.])(?P<d>[1-9])0\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
+    _r("age", r"(?<![가-힣])(?P<s>[이삼사오육칠팔구]십)\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
     _r("age", r"(?:(?P<q>early|mid|middle|late)[\s-]*)?(?:(?<![\d.])(?P<d>[1-9])0['’]?s\b|"
               r"\b(?P<w>teens|twenties|thirties|forties|fourties|fifties|sixties|seventies|eighties|nineties)\b)",
        _band, rank=2),

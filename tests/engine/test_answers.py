@@ -3,18 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.answers import (
-    append_sql,
-    compose_answer,
-    copula,
-    describe_column,
-    format_label,
-    format_measure,
-    get_subject,
-    ro,
-    subject_particle,
-    topic,
-)
+from engine.answers import append_sql, compose_answer, get_subject
+from engine.columns import describe_column, format_label, format_measure
+from engine.korean import copula, ro, subject_particle, topic
 
 WATER = "SELECT COUNT(*) AS users FROM customer WHERE prdtGrpCd = '정수기'"
 

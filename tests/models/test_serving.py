@@ -34,7 +34,7 @@ def test_numpy_forward_pass_matches_keras(rows):
 
 
 def test_normalization_handles_a_zero_variance_feature_like_keras(rows):
-    keras = pytest.importorskip("keras")
+    pytest.importorskip("keras")
     from models.recommender import build_model
 
     constant = rows.astype(np.float32).copy()

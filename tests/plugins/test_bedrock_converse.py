@@ -9,7 +9,7 @@ from engine.settings import offline_settings
 from plugins.base import Example, SqlRequest, Turn, VectorizeRequest
 from plugins.bedrock_converse import BedrockConverseSqlGenerator, BedrockConverseVectorizer
 from plugins.prompting import load_prompt
-from wire.servers import JsonReply, aws_env, aws_error, local_server, no_botocore_backoff  # noqa: F401
+from wire.servers import JsonReply, aws_error
 
 REQUEST = VectorizeRequest("I'm 41, family of three, about 25,000 won a month, looking for a bidet", "en")
 SQL_REQUEST = SqlRequest(

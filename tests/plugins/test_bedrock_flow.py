@@ -11,16 +11,13 @@ from engine.settings import offline_settings
 from plugins.base import VectorizeRequest
 from plugins.bedrock_flow import BedrockFlowVectorizer
 from wire.eventstream import corrupt, encode_message
-from wire.servers import (  # noqa: F401 (fixtures)
+from wire.servers import (
     StreamReply,
-    aws_env,
     aws_error,
     event,
     flow_completion,
     flow_output,
     flow_success,
-    local_server,
-    no_botocore_backoff,
     stream_exception,
 )
 

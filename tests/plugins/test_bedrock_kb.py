@@ -8,7 +8,7 @@ from engine.errors import BackendError, BackendNotConfigured, BackendThrottled, 
 from engine.settings import offline_settings
 from plugins.base import Example, SqlRequest, Turn
 from plugins.bedrock_kb import MAX_TEMPLATE_CHARS, BedrockKnowledgeBaseSqlGenerator, generation_template
-from wire.servers import JsonReply, aws_env, aws_error, local_server, no_botocore_backoff  # noqa: F401
+from wire.servers import JsonReply, aws_error
 
 REQUEST = SqlRequest(
     question="공기청정기 고객의 평균 예산은?",

@@ -13,7 +13,7 @@ from plugins.bedrock_kb import BedrockKnowledgeBaseSqlGenerator
 from plugins.manager import DEFAULT_PLUGINS
 from plugins.openai_compat import OpenAISqlGenerator, OpenAIVectorizer
 from plugins.testing import check_import_is_cheap, check_vectorizer, sql_generator_contract, vectorizer_contract
-from wire.servers import JsonReply, LocalServer, aws_env, flow_success, local_server  # noqa: F401 (fixtures)
+from wire.servers import JsonReply, flow_success
 
 NAMED = '{"age": 35, "houseHold": 4, "amt": 30, "size": 30, "score": null, "discRate": null, "product_group": "정수기"}'
 SQL = "```sql\nSELECT prdtGrpCd, COUNT(*) AS n FROM customer GROUP BY prdtGrpCd ORDER BY n DESC\n```"

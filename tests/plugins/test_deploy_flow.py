@@ -13,7 +13,6 @@ from engine.settings import Settings, offline_settings
 from plugins.deploy_flow import deploy_flow, load_spec
 from plugins.prompting import load_prompt
 from wire.agent_server import FakeBedrockAgent
-from wire.servers import LocalServer, aws_env, local_server  # noqa: F401 (fixtures)
 
 ROLE = "arn:aws:iam::123456789012:role/rentalchat-flow"
 

@@ -8,7 +8,7 @@ from engine.errors import BackendError, BackendNotConfigured, BackendOutputInval
 from engine.settings import offline_settings
 from plugins.base import Example, SqlRequest, VectorizeRequest
 from plugins.openai_compat import OpenAISqlGenerator, OpenAIVectorizer
-from wire.servers import SENTINEL_OPENAI_KEY, JsonReply, local_server  # noqa: F401 (fixture)
+from wire.servers import SENTINEL_OPENAI_KEY, JsonReply
 
 REQUEST = VectorizeRequest("혼자 살고 원룸 10평, 공기청정기 월 2만원 이하", "ko", carried={"age": 29.0})
 NAMED = ('{"age": null, "houseHold": 1, "amt": 20, "size": 10, "score": null, "discRate": null, '

@@ -18,18 +18,15 @@ from plugins.bedrock_kb import BedrockKnowledgeBaseSqlGenerator
 from plugins.deploy_flow import deploy_flow
 from plugins.openai_compat import OpenAISqlGenerator, OpenAIVectorizer
 from wire.eventstream import corrupt
-from wire.servers import (  # noqa: F401 (fixtures)
+from wire.servers import (
     SENTINEL_AWS_SECRET,
     SENTINEL_OPENAI_KEY,
     JsonReply,
     StreamReply,
-    aws_env,
     aws_error,
     flow_completion,
     flow_output,
     flow_success,
-    local_server,
-    no_botocore_backoff,
     stream_exception,
 )
 

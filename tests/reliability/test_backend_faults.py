@@ -6,16 +6,7 @@ from engine.app import Engine
 from engine.errors import BackendError, BackendOutputInvalid, BackendTimeout
 from engine.session import ChatSession
 from engine.settings import offline_settings
-from wire.servers import (  # noqa: F401 (fixtures)
-    SENTINEL_AWS_SECRET,
-    StreamReply,
-    aws_env,
-    flow_output,
-    flow_success,
-    local_server,
-    no_botocore_backoff,
-    stream_exception,
-)
+from wire.servers import SENTINEL_AWS_SECRET, StreamReply, flow_output, flow_success, stream_exception
 
 GOOD = '{"age": 35, "houseHold": 4, "amt": 30, "size": 30, "score": null, "discRate": null, "product_group": "정수기"}'
 TEXT = "35살 4인 가족 30평 월 3만원 정수기"
