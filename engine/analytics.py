@@ -86,7 +86,7 @@ class AnalyticsPipeline:
         for attempt in range(max_attempts):
             request = self.build_request(question, language, examples, history, feedback)
             result = self.generate(generator, request)
-            sql = self.extract_sql(result)
+            sql = self.extract_sql(result, examples)
             try:
                 outcome = self.run_sql(sql)
             except QueryFailed as exc:
@@ -124,14 +124,16 @@ class AnalyticsPipeline:
     def generate(self, generator: SqlGenerator, request: SqlRequest) -> SqlResult:
         return generator.generate_sql(request)
 
-    def extract_sql(self, result: SqlResult) -> str:
-        """The statement to run; a backend that declines (or returns nothing) becomes a clear CannotAnswer."""
+    def extract_sql(self, result: SqlResult, examples: list[Example]) -> str:
+        """The statement to run; a backend that declines (or returns nothing) becomes a clear CannotAnswer,
+        suggesting the backend's questions or else the closest knowledge-base questions."""
         sql = (result.sql or "").strip()
         fenced = _FENCE.match(sql)
         if fenced:
             sql = fenced.group(1).strip()
         if not sql:
-            raise CannotAnswer("the backend produced no SQL", suggestions=list(result.suggestions))
+            suggestions = list(result.suggestions) or [example.question for example in examples]
+            raise CannotAnswer("the backend produced no SQL", suggestions=suggestions)
         return sql
 
     def run_sql(self, sql: str):

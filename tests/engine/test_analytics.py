@@ -127,6 +127,13 @@ def test_blank_sql_is_declined_too(pipeline):
         pipeline.answer("q", "en", ScriptedGenerator("   "), ChatSession())
 
 
+def test_a_decline_without_suggestions_suggests_the_closest_sample_questions(pipeline):
+    with pytest.raises(CannotAnswer) as caught:
+        pipeline.answer("정수기 사용자 수를 알려줘", "ko", ScriptedGenerator(None), ChatSession())
+    assert len(caught.value.suggestions) == 3
+    assert any("정수기" in s for s in caught.value.suggestions)
+
+
 def test_fenced_sql_from_an_llm_is_unwrapped(pipeline):
     answer = pipeline.answer("q", "en", ScriptedGenerator(f"```sql\n{COUNT_WATER}\n```"), ChatSession())
     assert answer.sql == COUNT_WATER
