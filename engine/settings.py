@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dotenv import load_dotenv
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.paths import DEFAULT_DATABASE_FILE, DEFAULT_MODEL_FILE, ROOT
@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     auth: SecretStr | None = None
     queue_max_size: int = Field(64, ge=1)
     network_concurrency: int = Field(8, ge=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_means_unset(cls, values):
+        """`KEY=` (as in a copied .env.example) means 'not set', so the default applies, not an empty string."""
+        if isinstance(values, dict):
+            return {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
+        return values
 
 
 def load_settings(**overrides) -> Settings:
