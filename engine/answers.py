@@ -160,7 +160,9 @@ def _describe_single(columns, row, numbers, subject: Subject, lang: str) -> str:
 def _describe_groups(question, columns, rows, labels, numbers, subject: Subject, lang: str) -> str:
     """Top entries by the share or first number column (bottom ones when the user asked for the least)."""
     label_meanings = [describe_column(columns[i]) for i in labels]
-    at = next((i for i in numbers if describe_column(columns[i]).role == "share"), numbers[0])
+    roles = {i: describe_column(columns[i]).role for i in numbers}
+    # A share answers "what part", a count answers "how many"; a fee or average beside them is detail.
+    at = next((i for i in numbers if roles[i] == "share"), next((i for i in numbers if roles[i] == "count"), numbers[0]))
     measure = describe_column(columns[at])
     few = any(word in question.lower() for word in _FEW)
     ranked = sorted((r for r in rows if isinstance(r[at], (int, float))), key=lambda r: r[at], reverse=not few)
@@ -178,7 +180,7 @@ def _describe_groups(question, columns, rows, labels, numbers, subject: Subject,
     if lang == "ko":
         head = (f"{subject.ko}의 " if subject.filtered else "") + f"{'·'.join(dims)}별 {topic(measure.label('ko'))}"
         if len(ranked) == 1:
-            return f"{head} {subject_particle(name(top))} {copula(value(top))}."
+            return _describe_one_group(name(top), top, columns, [at] + [i for i in numbers if i != at], lang)
         counted = measure.role == "count" or measure.stat == "sum"
         adjective = ("적고" if few else "많고") if counted else ("낮고" if few else "높고")
         text = f"{head} {subject_particle(name(top))} {ro(value(top))} 가장 {adjective}, 이어서 "
@@ -190,12 +192,22 @@ def _describe_groups(question, columns, rows, labels, numbers, subject: Subject,
     head = f"{measure.label('en').capitalize()} by {' and '.join(dims)}"
     head += f" for {subject.en}" if subject.filtered else ""
     if len(ranked) == 1:
-        return f"{head}: {name(top)} ({value(top)})."
+        return _describe_one_group(name(top), top, columns, [at] + [i for i in numbers if i != at], lang)
     listed = " and ".join(f"{name(r)} ({value(r)})" for r in rest)
     text = f"{head}: {'lowest' if few else 'highest'} for {name(top)} ({value(top)}), followed by {listed}"
     if len(ranked) > 3:
         text += f"; {'highest' if few else 'lowest'} for {name(last)} ({value(last)})"
     return text + f". {len(rows):,} rows in total."
+
+
+def _describe_one_group(name: str, row, columns, order: list[int], lang: str) -> str:
+    """One labelled row: every number it carries, the main measure first."""
+    meanings = [describe_column(columns[i]) for i in order]
+    values = [format_measure(m, row[i], lang) for m, i in zip(meanings, order)]
+    if lang == "ko":
+        clauses = [f"{topic(m.label('ko'))} {v}" for m, v in zip(meanings, values)]
+        return f"{name}의 {', '.join(clauses[:-1] + [copula(clauses[-1])])}."
+    return f"{name}: " + ", ".join(f"{m.label('en')} {v}" for m, v in zip(meanings, values)) + "."
 
 
 def _describe_listing(columns, rows, lang: str) -> str:

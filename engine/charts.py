@@ -47,6 +47,9 @@ def choose_chart(columns: list[str], rows: list, question: str) -> dict | None:
     x_at = next((i for i in labels if _is_ordered(columns[i], rows, i)), labels[0])
     color_at = next((i for i in labels if i != x_at), None)
     kind = _chart_type(question, columns, rows, x_at, y_at, color_at)
+    title_at = y_at  # a share question keeps its title even when the pie is drawn from counts
+    if kind == "pie":  # a pie makes its own shares; drawn from counts, its legend can show both
+        y_at = next((i for i in numbers if describe_column(columns[i]).role == "count"), y_at)
     if kind == "line":
         rows = sorted(rows, key=lambda r: _leading_number(r[x_at]))
     lang = detect_language(question)
@@ -63,7 +66,8 @@ def choose_chart(columns: list[str], rows: list, question: str) -> dict | None:
     if not data:
         return None
     x_title, y_title = x_meaning.label(lang), y_meaning.label(lang)
-    title = f"{x_title}별 {y_title}" if lang == "ko" else f"{y_title.capitalize()} by {x_title}"
+    topic = describe_column(columns[title_at]).label(lang)
+    title = f"{x_title}별 {topic}" if lang == "ko" else f"{topic.capitalize()} by {x_title}"
     return {
         "type": kind,
         "x": columns[x_at],

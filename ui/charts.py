@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 
+from engine.columns import describe_column
 from ui.render import esc
 
 PIE_COLOURS = ("#0f766e", "#f59e0b", "#6366f1", "#ef4444", "#10b981", "#8b5cf6", "#0ea5e9", "#f97316",
@@ -59,6 +60,7 @@ def pie_svg(spec: dict) -> str:
     if len(pairs) > PIE_MAX_SLICES:
         rest = sum(v for _, v in pairs[PIE_MAX_SLICES - 1 :])
         pairs = pairs[: PIE_MAX_SLICES - 1] + [("기타 / other", rest)]
+    values_are_shares = describe_column(str(spec.get("y") or "")).role == "share"
     cx = cy = r = 110.0
     shapes, legend, angle = [], [], 0.0
     for i, (label, value) in enumerate(pairs):
@@ -72,7 +74,7 @@ def pie_svg(spec: dict) -> str:
             angle = end
         legend.append(
             f'<li><span class="rc-swatch" style="background:{colour}"></span>{esc(label)}'
-            f' <span class="rc-muted">{value:,.0f} · {share:.1%}</span></li>'
+            f' <span class="rc-muted">{"" if values_are_shares else f"{value:,.0f} · "}{share:.1%}</span></li>'
         )
     title = esc(spec.get("title") or "")
     return (

@@ -67,11 +67,16 @@ def test_household_sizes_are_ordered_too_and_floats_are_rounded():
                             {"houseHold": "3-person households", "avgAmt": 33.26}]
 
 
-def test_shares_give_a_pie_of_the_share_column():
+def test_shares_give_a_pie_drawn_from_counts_titled_as_shares():
     spec = choose_chart(*SHARES, "제품군별 비중 보여줘")
     assert spec["type"] == "pie"
-    assert spec["y"] == "pct"
+    assert spec["y"] == "users"  # the pie computes the shares; its legend can then show counts too
     assert spec["title"] == "제품군별 비중"
+
+
+def test_a_share_only_result_still_makes_a_pie_of_the_share_column():
+    spec = choose_chart(["prdtGrpCd", "pct"], [["정수기", 30.0], ["비데", 70.0]], "제품군별 비중 보여줘")
+    assert spec["type"] == "pie" and spec["y"] == "pct"
 
 
 def test_ratio_words_make_a_pie_even_from_counts():

@@ -250,3 +250,14 @@ def test_building_the_demo_does_not_import_tensorflow(small_db):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={"GRADIO_ANALYTICS_ENABLED": "False", "PATH": "/usr/bin:/bin"}, cwd=str(ROOT))
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_pie_legend_never_shows_a_percentage_as_a_count():
+    from ui.charts import pie_svg
+
+    spec = {"type": "pie", "x": "prdtGrpCd", "y": "sharePct", "title": "비중",
+            "data": [{"prdtGrpCd": "정수기", "sharePct": 35.4}, {"prdtGrpCd": "비데", "sharePct": 64.6}]}
+    svg = pie_svg(spec)
+    assert "35.4%" in svg and "35 ·" not in svg
+    counts = {**spec, "y": "users", "data": [{"prdtGrpCd": "정수기", "users": 24770}, {"prdtGrpCd": "비데", "users": 45230}]}
+    assert "24,770 · 35.4%" in pie_svg(counts)
