@@ -55,8 +55,8 @@ class InputTooLong(BadInput):
 
 class UnsupportedLanguage(BadInput):
     code = "unsupported_language"
-    ko = "한국어 또는 영어로 입력해 주세요."
-    en = "Please write in Korean or English."
+    # The writer's language is exactly what we could not read, so this one answers in both.
+    ko = en = "한국어 또는 영어로 입력해 주세요. / Please write in Korean or English."
 
 
 class SqlRefused(ChatError):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from db.catalog import PRODUCTS_BY_CODE, group_name
 from engine.features import FEATURE_INFO
+from engine.korean import ro, topic
 from engine.recommend import Recommendation
 
 _QUESTIONS = {
@@ -31,6 +32,20 @@ def format_value(name: str, value: float, lang: str) -> str:
     if name == "houseHold":
         return f"household of {number}" if value != 1 else "living alone"
     return f"{info.label_en} {number}{'%' if name == 'discRate' else ' ' + info.unit_en}"
+
+
+def format_amount(name: str, value: float, lang: str) -> str:
+    """A value with its unit only ('90세', '15만원', '100 pyeong'), for sentences that already name the fact."""
+    if name == "amt":
+        won = value * 1000
+        if lang == "ko":
+            return f"{won / 10_000:g}만원" if won >= 10_000 else f"{won:,.0f}원"
+        return f"{won:,.0f} KRW/month"
+    info = FEATURE_INFO[name]
+    number = f"{value:g}"
+    if lang == "ko":
+        return f"{number}{info.unit_ko}"
+    return f"{number}%" if name == "discRate" else f"{number} {info.unit_en}"
 
 
 def format_probability(probability: float) -> str:
@@ -63,13 +78,13 @@ def compose_reply(rec: Recommendation) -> str:
         facts = ", ".join(format_value(n, report.features[n], lang) for n in stated)
         lines.append(f"말씀하신 정보: {facts}." if lang == "ko" else f"What you told me: {facts}.")
     for name, change in report.clamped.items():
-        info = FEATURE_INFO[name]
+        stated, used = format_amount(name, change["stated"], lang), format_amount(name, change["used"], lang)
         if lang == "ko":
-            lines.append(f"{info.label_ko} {change['stated']:g}{info.unit_ko}은(는) 학습 범위를 벗어나 "
-                         f"{change['used']:g}{info.unit_ko}(으)로 맞춰 계산했어요.")
+            label = FEATURE_INFO[name].label_ko
+            lines.append(f"{label} {topic(stated)} 학습 범위를 벗어나 {ro(used)} 맞춰 계산했어요.")
         else:
-            lines.append(f"Your {info.label_en} ({change['stated']:g}) is outside what the model knows, "
-                         f"so I used {change['used']:g}.")
+            lines.append(f"Your {FEATURE_INFO[name].label_en} ({stated}) is outside what the model knows, "
+                         f"so I used {used}.")
     if assumed:
         values = ", ".join(format_value(n, report.features[n], lang) for n in assumed)
         lines.append(f"말씀하지 않은 정보는 고객 평균으로 가정했어요: {values}." if lang == "ko"

@@ -22,3 +22,20 @@ def test_values_read_naturally(name, value, lang, expected):
 def test_tiny_probabilities_are_not_shown_as_zero():
     assert format_probability(0.001) == "<1%"
     assert format_probability(0.42) == "42%"
+
+
+def test_clamped_values_read_as_korean_with_the_right_particles():
+    from engine.app import Engine
+    from engine.settings import offline_settings
+
+    reply = Engine(offline_settings()).recommend("150살이고 월 500만원까지 괜찮아요, 1000평 집").reply
+    assert "나이 150세는 학습 범위를 벗어나 90세로" in reply
+    assert "월 예산 500만원은 학습 범위를 벗어나 15만원으로" in reply
+    assert "(은)는" not in reply and "(으)로" not in reply
+
+
+def test_text_in_another_language_is_answered_in_both():
+    from engine.errors import UnsupportedLanguage
+
+    message = UnsupportedLanguage().message("en")
+    assert "한국어" in message and "English" in message
