@@ -60,4 +60,7 @@ HOSTILE = [
     "RELEASE sp",
     "REINDEX",
     "ANALYZE",
+    "SELECT length(printf('%.*c', 999999999, 'x'))",
+    "SELECT printf('%.*c', 999999, 'x') FROM customer LIMIT 300",
+    "SELECT format('%.*c', 999999999, 'x')",
 ]

@@ -38,7 +38,7 @@ def test_returns_the_one_statement_without_surrounding_comments_or_semicolons(sq
     "SELECT ntile(4) OVER w, lag(age, 1, 0) OVER w FROM customer WINDOW w AS (ORDER BY age)",
     "SELECT sum(amt) FILTER (WHERE age > 40) FROM customer",
     "SELECT CASE WHEN age < 30 THEN '20대' WHEN age < 40 THEN '30대' ELSE '40대 이상' END AS 연령대 FROM customer",
-    "SELECT CAST(amt AS REAL) / 10, round(avg(size) * 3.3058, 1), printf('%.1f', avg(score)) FROM customer",
+    "SELECT CAST(amt AS REAL) / 10, round(avg(size) * 3.3058, 1), round(avg(score), 1) FROM customer",
     "SELECT * FROM customer WHERE prdtCd IN (SELECT prdtCd FROM product WHERE monthlyFee < 30000)",
     "SELECT * FROM customer WHERE EXISTS (SELECT 1 FROM product WHERE product.prdtCd = customer.prdtCd)",
     "SELECT * FROM customer WHERE prdtCd LIKE '정수기%' ESCAPE '\\' AND prdtGrpCd NOT IN ('비데', '매트리스')",
