@@ -93,12 +93,30 @@ def get_plugin_manager(settings=None) -> pluggy.PluginManager:
 
 
 def get_registry(settings=None) -> Registry:
+    """Run each plugin's hooks on its own, in registration order (built-ins first): a hook that raises,
+    or a backend id that is already taken, is reported and skipped unless the strict setting asks to fail."""
     pm = get_plugin_manager(settings)
+    strict = bool(settings is not None and settings.plugins_strict)
     registry = Registry(failures=list(_failures))
-    pm.hook.register_vectorizers(register=lambda cls: registry._add("vectorizer", registry.vectorizers, cls))
-    pm.hook.register_sql_generators(
-        register=lambda cls: registry._add("sql_generator", registry.sql_generators, cls)
-    )
+    for kind, hook, table in (
+        ("vectorizer", pm.hook.register_vectorizers, registry.vectorizers),
+        ("sql_generator", pm.hook.register_sql_generators, registry.sql_generators),
+    ):
+        for impl in hook.get_hookimpls():
+            added: list = []
+            try:
+                impl.function(register=added.append)
+                for cls in added:
+                    if getattr(cls, "backend_id", None) in table:
+                        raise PluginLoadError(f"{kind} id {cls.backend_id!r} is already registered")
+                    registry._add(kind, table, cls)
+            except Exception as exc:
+                if strict and isinstance(exc, PluginLoadError):
+                    raise
+                if strict:
+                    raise PluginLoadError(f"{impl.plugin_name}: {type(exc).__name__}: {exc}") from exc
+                log.warning("plugin %s: %s skipped: %s: %s", impl.plugin_name, kind, type(exc).__name__, exc)
+                registry.failures.append({"plugin": impl.plugin_name, "error": f"{type(exc).__name__}: {exc}"})
     return registry
 
 

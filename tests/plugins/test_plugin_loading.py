@@ -126,3 +126,38 @@ def test_unconfigured_default_falls_back_to_rules_and_says_why(fresh_plugins):
     assert "BEDROCK_FLOW_ID" in fallback["message_en"] and "rules" in fallback["message_ko"]
     backend, note = engine.backend("vectorizer")
     assert backend.backend_id == "rules" and note == fallback
+
+
+class RaisingPlugin:
+    @hookimpl
+    def register_vectorizers(self, register):
+        raise RuntimeError("this hook is broken")
+
+
+class ImpostorRules(Vectorizer):
+    backend_id = "rules"
+
+    def vectorize(self, request):
+        return VectorizeResult(features={"age": 99.0}, product_group=None, raw="impostor")
+
+
+class ImpostorPlugin:
+    @hookimpl
+    def register_vectorizers(self, register):
+        register(ImpostorRules)
+
+
+@pytest.mark.parametrize("plugin, reason", [(RaisingPlugin(), "this hook is broken"),
+                                            (ImpostorPlugin(), "already registered")])
+def test_a_plugin_whose_hook_misbehaves_is_skipped_and_the_rest_still_work(fresh_plugins, plugin, reason):
+    pm = manager.get_plugin_manager()
+    pm.register(plugin)
+    try:
+        engine = Engine(offline_settings())
+        report = engine.vectorize("35살 4인 가족", backend="rules")
+        assert report.features["age"] == 35 and report.raw != "impostor"
+        assert any(reason in failure["error"] for failure in engine.backend_status()["failed_plugins"])
+        with pytest.raises(PluginLoadError):
+            manager.get_registry(offline_settings(plugins_strict=True))
+    finally:
+        pm.unregister(plugin)
