@@ -79,7 +79,10 @@ def format_number(value, decimals: int = 1) -> str:
 
 
 def format_measure(meaning: ColumnMeaning, value, lang: str) -> str:
-    """A number with its unit: 21,034명, 42.3세, 월 3.5만원, 30.1% / 42.3 years, 35.0 thousand KRW."""
+    """A number with its unit: 21,034명, 42.3세, 3.5만원, 30.1% / 42.3 years, 35.0 thousand KRW.
+
+    No "월" before a budget: every label that carries one already says 월 예산 (monthly budget).
+    """
     ko = lang == "ko"
     if value is None:
         return "없음" if ko else "none"
@@ -96,8 +99,8 @@ def format_measure(meaning: ColumnMeaning, value, lang: str) -> str:
         if not ko:
             return f"{number} thousand KRW"
         if value < 10:
-            return f"월 {number}천원"
-        return f"월 {format_number(round(value / 10, 1)).removesuffix('.0')}만원"
+            return f"{number}천원"
+        return f"{format_number(round(value / 10, 1)).removesuffix('.0')}만원"
     if meaning.feature in _MONEY:
         return f"{round(value):,}원" if ko else f"{round(value):,} KRW"
     if meaning.feature:

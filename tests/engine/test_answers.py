@@ -27,7 +27,7 @@ def test_several_aggregates_with_units_and_one_decimal():
     sql = ("SELECT COUNT(*) AS users, AVG(age) AS avgAge, AVG(amt) AS avgAmt FROM customer "
            "WHERE prdtGrpCd = '정수기' AND age BETWEEN 40 AND 49")
     ko = compose_answer("q", "ko", ["users", "avgAge", "avgAmt"], [[5000, 44.52, 35.27]], sql=sql)
-    assert ko == "40대 정수기 사용자의 사용자 수는 5,000명, 평균 나이는 44.5세, 평균 월 예산은 월 3.5만원이에요."
+    assert ko == "40대 정수기 사용자의 사용자 수는 5,000명, 평균 나이는 44.5세, 평균 월 예산은 3.5만원이에요."
     en = compose_answer("q", "en", ["users", "avgAge", "avgAmt"], [[5000, 44.52, 35.27]], sql=sql)
     assert en == ("For water purifier customers in their 40s, the number of customers is 5,000, "
                   "the average age is 44.5 years and the average monthly budget is 35.3 thousand KRW.")
@@ -38,16 +38,16 @@ def test_several_aggregates_with_units_and_one_decimal():
     [
         ("avgAge", 42.0, "42.0세", "42.0 years"),
         ("avgHouseHold", 3.14, "3.1명", "3.1 people"),
-        ("avgAmt", 35.0, "월 3.5만원", "35.0 thousand KRW"),
-        ("maxAmt", 300, "월 30만원", "300 thousand KRW"),
-        ("minAmt", 5, "월 5천원", "5 thousand KRW"),
+        ("avgAmt", 35.0, "3.5만원", "35.0 thousand KRW"),
+        ("maxAmt", 300, "30만원", "300 thousand KRW"),
+        ("minAmt", 5, "5천원", "5 thousand KRW"),
         ("avgSize", 31.25, "31.2평", "31.2 pyeong"),
         ("avgScore", 50.55, "50.5점", "50.5 points"),
         ("avgDiscRate", 12.345, "12.3%", "12.3%"),
         ("pct", 30.06, "30.1%", "30.1%"),
         ("users", 1234567, "1,234,567명", "1,234,567"),
         ("monthlyFee", 29900, "29,900원", "29,900 KRW"),
-        ("totalAmt", 2450000, "월 245,000만원", "2,450,000 thousand KRW"),
+        ("totalAmt", 2450000, "245,000만원", "2,450,000 thousand KRW"),
     ],
 )
 def test_measures_are_formatted_with_units(column, value, ko, en):
@@ -64,7 +64,7 @@ def test_measures_are_formatted_with_units(column, value, ko, en):
         ("ageBand", 40, "40대", "40s"),
         ("houseHold", 4, "4인 가구", "4-person households"),
         ("scoreBand", 70, "70점대", "70-79 points"),
-        ("amtBand", 30, "월 3만원대", "30-39 thousand KRW"),
+        ("amtBand", 30, "3만원대", "30-39 thousand KRW"),
     ],
 )
 def test_labels_read_as_people_say_them(column, value, ko, en):
@@ -189,3 +189,10 @@ def test_sql_is_appended_in_a_fenced_block_when_asked():
     answer = append_sql("정수기 사용자는 총 21,034명이에요.", WATER + "\n", "ko")
     assert answer == f"정수기 사용자는 총 21,034명이에요.\n\n실행한 쿼리예요:\n```sql\n{WATER}\n```"
     assert append_sql("x", WATER, "en").startswith("x\n\nHere is the SQL I ran:\n```sql\n")
+
+
+def test_budget_reads_month_once():
+    sql = "SELECT COUNT(*) AS users FROM customer WHERE amt >= 50"
+    assert compose_answer("q", "ko", ["users"], [[11168]], sql=sql) == "월 예산 5만원 이상 고객은 총 11,168명이에요."
+    avg = "SELECT ROUND(AVG(amt), 1) AS avgAmt FROM customer"
+    assert compose_answer("q", "ko", ["avgAmt"], [[39.0]], sql=avg) == "전체 고객의 평균 월 예산은 3.9만원이에요."
