@@ -9,13 +9,21 @@ import os
 import sys
 from pathlib import Path
 
-from engine.errors import ChatError, describe_unexpected
+from engine.errors import BadInput, ChatError, describe_unexpected
 
 log = logging.getLogger("engine")
 
 
+class _JsonArgumentParser(argparse.ArgumentParser):
+    """Usage mistakes follow the contract too: a JSON error object and exit 2, not argparse's own text."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        raise BadInput(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m engine", description=__doc__)
+    parser = _JsonArgumentParser(prog="python -m engine", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build-db", help="build the customer database")
@@ -121,7 +129,7 @@ def _run(args, out) -> int:
     if args.command == "run-sql":
         return _emit(engine.run_sql(args.sql).to_json(), out) or 0
     if args.batch is None and args.text is None:
-        raise SystemExit(f"{args.command}: give the text or --batch FILE")
+        raise BadInput(f"{args.command} needs the text, or --batch FILE")
     kind = "sql_generator" if args.command == "sql" else "vectorizer"
     fallback = engine.fallback_for(kind, args.backend)  # an unknown backend id is refused here
     if fallback:
@@ -133,10 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # it echoes refused SQL fragments as warnings
-    args = _parser().parse_args(argv)
     out = sys.stdout
-    text = getattr(args, "text", None) or getattr(args, "sql", None)
+    text = None
     try:
+        args = _parser().parse_args(argv)
+        text = getattr(args, "text", None) or getattr(args, "sql", None)
         # Libraries that print (Keras progress bars) must not corrupt the one JSON object on stdout.
         with contextlib.redirect_stdout(sys.stderr):
             return _run(args, out)

@@ -113,7 +113,7 @@ class UnknownBackend(ChatError, KeyError):
 class BackendError(ChatError):
     code = "backend_error"
     exit_code = 1
-    ko = "추천 엔진({backend})이 응답하지 못했어요. 잠시 후 다시 시도해 주세요."
+    ko = "{backend} 백엔드가 응답하지 못했어요. 잠시 후 다시 시도해 주세요."
     en = "The {backend} backend failed to answer. Please try again shortly."
 
     def __init__(self, detail: str = "", backend: str = "backend"):

@@ -16,8 +16,12 @@ def is_hangul(ch: str) -> bool:
 
 
 def detect_language(text: str) -> str:
-    """'ko' when the text has any Hangul, else 'en'; replies follow this."""
-    return "ko" if any(is_hangul(ch) for ch in text) else "en"
+    """The language a reply should use: 'ko' unless English letters clearly outweigh the Hangul.
+    A Hangul syllable carries about three Latin letters' worth, so "How many 정수기 users?" is English
+    and "제품별 users 수" Korean; text with no letters at all is answered in Korean, the company's own."""
+    hangul = sum(1 for ch in text if is_hangul(ch))
+    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    return "ko" if hangul * 3 >= latin else "en"
 
 
 def clean_text(text: str) -> str:

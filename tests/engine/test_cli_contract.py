@@ -108,3 +108,32 @@ def test_batch_keeps_order_and_reports_bad_lines_in_place(cli_env):
     assert first["features"]["age"] == 35 and first["features"]["houseHold"] == 1
     assert second["refused"] is True
     assert third["features"]["houseHold"] == 5 and third["features"]["size"] == 40
+
+
+@pytest.mark.parametrize("args", [("vectorize",), ("no-such-command",), ("train", "--epochs", "many")])
+def test_usage_mistakes_are_json_errors_with_exit_2(cli_env, args):
+    proc = run_cli(cli_env, *args)
+    assert proc.returncode == 2, proc.stderr
+    [payload] = only_json(proc.stdout)
+    assert payload["refused"] is True and payload["error"]
+
+
+def test_sql_batch_answers_each_question_in_order(cli_env):
+    lines = "총 정수기 사용자 알려줘\n오늘 날씨 어때?\nHow many bidet users are there?\n"
+    proc = run_cli(cli_env, "sql", "--backend", "rules", "--batch", "-", stdin=lines)
+    assert proc.returncode == 2, proc.stderr
+    water, weather, bidet = only_json(proc.stdout)
+    assert "정수기" in water["sql"] and water["rows"][0][0] > 0
+    assert weather["refused"] is True and len(weather["suggestions"]) == 3
+    assert "비데" in bidet["sql"] and bidet["answer"].startswith("There are")
+
+
+def test_export_kb_leaves_the_held_out_pairs_out(cli_env, tmp_path):
+    from db.knowledge_base import load_pairs
+
+    proc = run_cli(cli_env, "export-kb", str(tmp_path / "kb"))
+    assert proc.returncode == 0, proc.stderr
+    [payload] = only_json(proc.stdout)
+    pairs = load_pairs()
+    assert payload["documents"] == sum(1 for p in pairs if p.split != "eval")
+    assert len(list((tmp_path / "kb").glob("*.metadata.json"))) == payload["documents"]
