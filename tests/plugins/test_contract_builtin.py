@@ -2,8 +2,6 @@
 it through their real client libraries against local servers that always give a well-formed answer."""
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from engine.settings import offline_settings
@@ -12,6 +10,8 @@ from plugins.bedrock_flow import BedrockFlowVectorizer
 from plugins.bedrock_kb import BedrockKnowledgeBaseSqlGenerator
 from plugins.manager import DEFAULT_PLUGINS
 from plugins.openai_compat import OpenAISqlGenerator, OpenAIVectorizer
+from plugins.rules.sql import RulesSqlGenerator
+from plugins.rules.vectorizer import RulesVectorizer
 from plugins.testing import check_import_is_cheap, check_vectorizer, sql_generator_contract, vectorizer_contract
 from wire.servers import JsonReply, flow_success
 
@@ -19,14 +19,6 @@ NAMED = '{"age": 35, "houseHold": 4, "amt": 30, "size": 30, "score": null, "disc
 SQL = "```sql\nSELECT prdtGrpCd, COUNT(*) AS n FROM customer GROUP BY prdtGrpCd ORDER BY n DESC\n```"
 AWS = {"aws_region": "us-east-1", "bedrock_flow_id": "FLOW123456", "bedrock_flow_alias_id": "ALIAS12345",
        "bedrock_kb_id": "KB12345678"}
-
-
-def rules(module: str, name: str):
-    """The rules backends are another issue's work: skip (saying why) only while they cannot be imported."""
-    try:
-        return getattr(importlib.import_module(f"plugins.rules.{module}"), name)
-    except ImportError as exc:
-        pytest.skip(f"plugins.rules.{module}.{name} is not importable yet ({exc})")
 
 
 def converse_text(text: str) -> JsonReply:
@@ -61,8 +53,8 @@ def chat_server(local_server):
     return offline_settings(openai_base_url=local_server.url, openai_model="test-model")
 
 
-test_rules_vectorizer = vectorizer_contract(lambda: rules("vectorizer", "RulesVectorizer")(offline_settings()))
-test_rules_sql_generator = sql_generator_contract(lambda: rules("sql", "RulesSqlGenerator")(offline_settings()))
+test_rules_vectorizer = vectorizer_contract(lambda: RulesVectorizer(offline_settings()))
+test_rules_sql_generator = sql_generator_contract(lambda: RulesSqlGenerator(offline_settings()))
 test_bedrock_flow = vectorizer_contract(lambda bedrock: BedrockFlowVectorizer(bedrock))
 test_bedrock_converse_vectorizer = vectorizer_contract(lambda bedrock: BedrockConverseVectorizer(bedrock))
 test_bedrock_converse_sql = sql_generator_contract(lambda bedrock: BedrockConverseSqlGenerator(bedrock))
