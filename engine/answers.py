@@ -42,13 +42,50 @@ def get_subject(sql: str | None) -> Subject:
     where = tree.args.get("where")
     if where is None:
         return _ALL
-    conditions = list(where.this.flatten()) if isinstance(where.this, exp.And) else [where.this]
+    return _subject_of(_conditions(where))
+
+
+def _conditions(where) -> list:
+    return list(where.this.flatten()) if isinstance(where.this, exp.And) else [where.this]
+
+
+def _subject_of(conditions: list) -> Subject:
     groups: list[str] = []
     bounds: dict[str, list] = {}
     for condition in conditions:
         if not _read_condition(condition.unnest(), groups, bounds):
             return _MATCHING
     return _compose_subject(groups, bounds)
+
+
+def get_share_population(sql: str | None) -> tuple[Subject, Subject] | None:
+    """(the customers a lone share is out of, the part it counts) when the SQL divides by a filtered count.
+
+    "40대의 정수기 사용 비율" is out of people in their 40s, not out of 40대 정수기 사용자.
+    """
+    try:
+        tree = sqlglot.parse_one(sql or "", read="sqlite")
+    except sqlglot.errors.SqlglotError:
+        return None
+    if not isinstance(tree, exp.Select) or tree.args.get("group") or not tree.args.get("where"):
+        return None
+    divisions = [d for d in tree.find_all(exp.Div) if isinstance(d.expression.unnest(), exp.Subquery)
+                 or isinstance(d.expression.unnest(), exp.Select)]
+    if len(divisions) != 1:
+        return None
+    base = divisions[0].expression.unnest()
+    base = base.this if isinstance(base, exp.Subquery) else base
+    if not isinstance(base, exp.Select):
+        return None
+    base_where = base.args.get("where")
+    kept = {c.sql() for c in _conditions(base_where)} if base_where else set()
+    outer = _conditions(tree.args["where"])
+    part = [c for c in outer if c.sql() not in kept]
+    if not part or len(part) + len(kept) != len(outer):
+        return None
+    population = get_subject(base.sql())
+    counted = _subject_of(part)
+    return (population, counted) if population.filtered or population is _ALL else None
 
 
 def _read_condition(node, groups: list[str], bounds: dict[str, list]) -> bool:
@@ -121,7 +158,11 @@ def compose_answer(question: str, language: str, columns: list[str], rows: list,
     if _is_empty(columns, rows):
         text = "조건에 맞는 고객이 없어요." if ko else "No customers match those conditions."
     elif numbers and not labels and len(rows) == 1:
-        text = _describe_single(columns, rows[0], numbers, get_subject(sql), language)
+        share_of = get_share_population(sql) if [describe_column(columns[i]).role for i in numbers] == ["share"] \
+            else None
+        text = (_describe_share(share_of, format_measure(describe_column(columns[numbers[0]]), rows[0][numbers[0]],
+                                                         language), language) if share_of
+                else _describe_single(columns, rows[0], numbers, get_subject(sql), language))
     elif numbers and labels:
         text = _describe_groups(question, columns, rows, labels, numbers, get_subject(sql), language)
     else:
@@ -155,6 +196,13 @@ def _describe_single(columns, row, numbers, subject: Subject, lang: str) -> str:
     clauses = [f"the {m.label('en')} is {v}" for m, v in zip(meanings, values)]
     joined = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
     return f"For {subject.en}, {joined}."
+
+
+def _describe_share(share_of: tuple[Subject, Subject], value: str, lang: str) -> str:
+    population, part = share_of
+    if lang == "ko":
+        return f"{population.ko} 중 {part.ko}의 비중은 {copula(value)}."
+    return f"Among {population.en if population.filtered else 'all customers'}, {part.en} make up {value}."
 
 
 def _describe_groups(question, columns, rows, labels, numbers, subject: Subject, lang: str) -> str:

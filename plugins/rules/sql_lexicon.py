@@ -290,6 +290,7 @@ RESET_FILTERS = re.compile(r"전체(?:로|는|적으로)|전체\s*고객|\bovera
 SUBJECT = re.compile(r"전체|모든|전\s*고객|\ball\b|\boverall\b|\bin\s+total\b|\bentire\b|\bwhole\b")
 
 POPULATION_KO = re.compile(r"중(?:에서|에|의)?(?![가-힣])|가운데")
+POSSESSIVE_KO = re.compile(r"[가-힣]의(?![가-힣])")  # "정수기 사용자의 40대 비율": the users are the whole
 POPULATION_EN = re.compile(
     r"\bamong\b(?P<among>[^,?]*)|\b(?:percent(?:age)?|share|proportion|ratio|fraction|%)\s+of\b"
     r"(?P<of>.*?)\b(?:are|is|were|use|uses|rent|rents|have|has|own|owns|who|that|live|lives)\b"

@@ -167,12 +167,25 @@ def _unknown_word(work: str) -> str | None:
 
 
 def _population(scan, filters: tuple[Filter, ...]) -> tuple[str, ...]:
+    """Filter kinds an ungrouped share is "out of": those the question marks ("40대 중", "among ...");
+    unmarked, the customer filters around a product one ("40대의 정수기 사용 비율": among people in their
+    40s), or the product one when it comes first ("정수기 사용자의 40대 비율": among water purifier users)."""
     kinds: set[str] = set()
+    marked = False
     for m in lx.POPULATION_KO.finditer(scan.work):
+        marked = True
         kinds |= {f.kind for f in filters if 0 <= f.start < m.start()}
     for m in lx.POPULATION_EN.finditer(scan.text):
+        marked = True
         span = m.span("among") if m["among"] is not None else m.span("of")
         kinds |= {f.kind for f in filters if span[0] <= f.start < span[1]}
+    products = [f for f in filters if f.kind in _PRODUCT_KINDS]
+    people = [f for f in filters if f.kind not in _PRODUCT_KINDS]
+    if not marked and products and people:
+        first_people = min(f.start for f in people)
+        possessive = lx.POSSESSIVE_KO.search(scan.text, min(f.start for f in products), first_people)
+        owners = products if possessive and max(f.start for f in products) < first_people else people
+        kinds = {f.kind for f in owners}
     return tuple(f.kind for f in filters if f.kind in kinds)
 
 

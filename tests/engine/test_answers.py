@@ -196,3 +196,17 @@ def test_budget_reads_month_once():
     assert compose_answer("q", "ko", ["users"], [[11168]], sql=sql) == "월 예산 5만원 이상 고객은 총 11,168명이에요."
     avg = "SELECT ROUND(AVG(amt), 1) AS avgAmt FROM customer"
     assert compose_answer("q", "ko", ["avgAmt"], [[39.0]], sql=avg) == "전체 고객의 평균 월 예산은 3.9만원이에요."
+
+
+def test_a_lone_share_names_the_population_it_is_out_of():
+    sql = ("SELECT ROUND(100.0 * COUNT(*) / (SELECT COUNT(*) FROM customer WHERE houseHold >= 4), 1) AS sharePct "
+           "FROM customer WHERE prdtGrpCd = '식기세척기' AND houseHold >= 4")
+    ko = compose_answer("4인 이상 가구의 식기세척기 사용 비율", "ko", ["sharePct"], [[28.3]], sql=sql)
+    assert ko == "가구원 수 4명 이상 고객 중 식기세척기 사용자의 비중은 28.3%예요."
+    en = compose_answer("q", "en", ["sharePct"], [[28.3]], sql=sql)
+    assert en == "Among customers with household size of at least 4 people, dishwasher customers make up 28.3%."
+    of_all = ("SELECT ROUND(100.0 * COUNT(*) / (SELECT COUNT(*) FROM customer), 1) AS sharePct "
+              "FROM customer WHERE age BETWEEN 40 AND 49")
+    assert compose_answer("40대 비율", "ko", ["sharePct"], [[30.1]], sql=of_all) == "전체 고객 중 40대 고객의 비중은 30.1%예요."
+    assert compose_answer("q", "en", ["sharePct"], [[30.1]], sql=of_all) == (
+        "Among all customers, customers in their 40s make up 30.1%.")

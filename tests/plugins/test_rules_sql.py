@@ -144,6 +144,20 @@ CASES = [
      f"SELECT ROUND(100.0 * SUM(CASE WHEN age BETWEEN 30 AND 39 THEN 1 ELSE 0 END) / COUNT(*), 1) {C}", False),
     ("Among air purifier users, what share live alone?",
      f"SELECT ROUND(100.0 * SUM(houseHold = 1) / COUNT(*), 1) {C} WHERE prdtGrpCd = '공기청정기'", False),
+    # a population filter stays in the denominator; the product is what is counted
+    ("4인 이상 가구의 식기세척기 사용 비율",
+     f"SELECT ROUND(100.0 * SUM(prdtGrpCd = '식기세척기') / COUNT(*), 1) {C} WHERE houseHold >= 4", False),
+    ("40대의 정수기 사용 비율",
+     f"SELECT ROUND(100.0 * SUM(prdtGrpCd = '정수기') / COUNT(*), 1) {C} WHERE age / 10 = 4", False),
+    ("share of water purifier users among people in their 40s",
+     f"SELECT ROUND(100.0 * SUM(prdtGrpCd = '정수기') / COUNT(*), 1) {C} WHERE age / 10 = 4", False),
+    ("percentage of bidet users with a budget of 50 thousand won or more",
+     f"SELECT ROUND(100.0 * SUM(prdtGrpCd = '비데') / COUNT(*), 1) {C} WHERE amt >= 50", False),
+    ("정수기 사용자의 30대 비율",
+     f"SELECT ROUND(100.0 * SUM(age / 10 = 3) / COUNT(*), 1) {C} WHERE prdtGrpCd = '정수기'", False),
+    ("40대의 제품군별 비율",
+     f"SELECT prdtGrpCd, COUNT(*), ROUND(100.0 * COUNT(*) / SUM(COUNT(*)) OVER (), 1) {C} "
+     f"WHERE age / 10 = 4 GROUP BY 1", False),
     ("비데 사용자 중 제품별 비중",
      f"SELECT prdtCd, COUNT(*), ROUND(100.0 * COUNT(*) / SUM(COUNT(*)) OVER (), 1) {C} "
      f"WHERE prdtGrpCd = '비데' GROUP BY 1", False),
