@@ -22,7 +22,7 @@ from sqlalchemy.pool import QueuePool
 
 from db.schema import ALLOWED_TABLES
 from engine.errors import BadInput, ChatError, QueryFailed, QueryInterrupted, SqlRefused
-from engine.sql_guard import SAFE_SQLITE_FUNCTIONS, check_sql, dialect_for_url
+from engine.sql_guard import ENGINE_DIALECT, SAFE_SQLITE_FUNCTIONS, check_sql, dialect_for_url, translate_sql
 
 # How many SQLite VM steps run between deadline checks: frequent enough to stop within milliseconds.
 _PROGRESS_STEPS = 1_000
@@ -32,7 +32,10 @@ _MAX_LIKE_PATTERN = 1_000
 _MAX_ERROR_CHARS = 200
 
 _SQLITE_QUERY_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE})
-_REFUSAL_MARKERS = ("not authorized", "authorization denied", "prohibited", "readonly database", "too many attached")
+_REFUSAL_MARKERS = (
+    "not authorized", "authorization denied", "prohibited", "readonly database", "too many attached",
+    "read-only transaction",
+)
 _POSTGRES_TIMEOUT_STATE = "57014"
 
 
@@ -52,6 +55,11 @@ class QueryResult:
             "truncated": self.truncated,
             "elapsed_ms": round(self.elapsed_ms, 2),
         }
+
+
+def _plain_row(row) -> list:
+    """PostgreSQL's NUMERIC arrives as Decimal; SQLite gives floats, so callers see one kind of number."""
+    return [float(value) if isinstance(value, Decimal) else value for value in row]
 
 
 def _json_value(value):
@@ -100,7 +108,7 @@ class ReadOnlyDatabase:
 
     def run(self, sql: str) -> QueryResult:
         """Guard `sql`, run it read-only and return at most `max_rows` rows."""
-        statement = check_sql(sql, max_chars=self.max_chars, dialect=self.dialect) if self.use_parser else sql
+        statement = self._admit(sql)
         interrupted = [False]
         started = time.perf_counter()
         try:
@@ -110,7 +118,7 @@ class ReadOnlyDatabase:
                         conn.exec_driver_sql(prelude)
                 result = conn.execution_options(no_parameters=True).exec_driver_sql(statement)
                 columns = list(result.keys()) if result.returns_rows else []
-                rows = [list(row) for row in result.fetchmany(self.max_rows + 1)] if result.returns_rows else []
+                rows = [_plain_row(row) for row in result.fetchmany(self.max_rows + 1)] if result.returns_rows else []
                 result.close()
         except DBAPIError as exc:
             raise self._translate(exc, interrupted[0]) from exc
@@ -124,6 +132,16 @@ class ReadOnlyDatabase:
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def _admit(self, sql: str) -> str:
+        """The guard reads the engine's SQLite dialect; other databases run its translation of what it admitted.
+
+        With `use_parser=False` the text runs as written, so tests can aim hostile SQL at the connection itself.
+        """
+        if not self.use_parser:
+            return sql
+        statement = check_sql(sql, max_chars=self.max_chars, dialect=ENGINE_DIALECT)
+        return translate_sql(statement, self.dialect)
 
     @contextmanager
     def _deadline(self, conn: Connection, interrupted: list[bool]):
@@ -245,4 +263,6 @@ def _postgres_engine(url, timeout_seconds: float):
         return create_engine(url, connect_args=postgres_connect_args(timeout_seconds) if libpq else {},
                              pool_pre_ping=True)
     except (NoSuchModuleError, ImportError):
-        raise QueryFailed("no PostgreSQL driver is installed (pip install psycopg2-binary)") from None
+        raise QueryFailed(
+            "this URL's PostgreSQL driver is not installed; use postgresql+psycopg:// (psycopg is in requirements.txt)"
+        ) from None
