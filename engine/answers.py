@@ -164,7 +164,7 @@ def compose_answer(question: str, language: str, columns: list[str], rows: list,
                                                          language), language) if share_of
                 else _describe_single(columns, rows[0], numbers, get_subject(sql), language))
     elif numbers and labels:
-        text = _describe_groups(question, columns, rows, labels, numbers, get_subject(sql), language)
+        text = _describe_groups(question, columns, rows, labels, numbers, get_subject(sql), language, sql)
     else:
         text = _describe_listing(columns, rows, language)
     if truncated:
@@ -205,7 +205,16 @@ def _describe_share(share_of: tuple[Subject, Subject], value: str, lang: str) ->
     return f"Among {population.en if population.filtered else 'all customers'}, {part.en} make up {value}."
 
 
-def _describe_groups(question, columns, rows, labels, numbers, subject: Subject, lang: str) -> str:
+def _share_within_first(sql: str | None) -> bool:
+    """The SQL computes the share per PARTITION BY value (SUM(COUNT(*)) OVER (PARTITION BY ...))."""
+    try:
+        tree = sqlglot.parse_one(sql or "", read="sqlite")
+    except sqlglot.errors.SqlglotError:
+        return False
+    return any(w.args.get("partition_by") for w in tree.find_all(exp.Window))
+
+
+def _describe_groups(question, columns, rows, labels, numbers, subject: Subject, lang: str, sql=None) -> str:
     """Top entries by the share or first number column (bottom ones when the user asked for the least)."""
     label_meanings = [describe_column(columns[i]) for i in labels]
     roles = {i: describe_column(columns[i]).role for i in numbers}
@@ -225,8 +234,12 @@ def _describe_groups(question, columns, rows, labels, numbers, subject: Subject,
 
     top, rest, last = ranked[0], ranked[1:3], ranked[-1]
     dims = [m.label(lang) for m in label_meanings]
+    within = measure.role == "share" and len(dims) == 2 and _share_within_first(sql)
     if lang == "ko":
-        head = (f"{subject.ko}의 " if subject.filtered else "") + f"{'·'.join(dims)}별 {topic(measure.label('ko'))}"
+        what = f"{'·'.join(dims)}별 {topic(measure.label('ko'))}"
+        if within:  # "가구원 수별 제품군 비율": each 제품군's part of its 가구원 수, not of everyone
+            what = f"{dims[0]}별 {dims[1]} {topic(measure.label('ko'))}"
+        head = (f"{subject.ko}의 " if subject.filtered else "") + what
         if len(ranked) == 1:
             return _describe_one_group(name(top), top, columns, [at] + [i for i in numbers if i != at], lang)
         counted = measure.role == "count" or measure.stat == "sum"
@@ -238,6 +251,8 @@ def _describe_groups(question, columns, rows, labels, numbers, subject: Subject,
             text += f" 가장 {opposite} 항목은 {name(last)}({value(last)}){copula(name(last))[len(name(last)):]}."
         return text + f" 모두 {len(rows):,}개 항목이에요."
     head = f"{measure.label('en').capitalize()} by {' and '.join(dims)}"
+    if within:
+        head = f"Share of each {dims[1]} within its {dims[0]}"
     head += f" for {subject.en}" if subject.filtered else ""
     if len(ranked) == 1:
         return _describe_one_group(name(top), top, columns, [at] + [i for i in numbers if i != at], lang)

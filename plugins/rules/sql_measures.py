@@ -214,6 +214,9 @@ def _choose_groups(flags, toks, top, groups, partition, entries, bare) -> tuple[
             groups = [noun]
         elif noun not in groups and ranked and not share and len(groups) == 1:
             partition, groups = groups[0], [groups[0], noun]  # the top product within each group
+        elif noun not in groups and (share or flags["distribution"]) and len(groups) == 1:
+            # "연령대별 제품군 분포/비율": both groupings; a share is out of each first-grouping value
+            partition, groups = (groups[0] if share else partition), [groups[0], noun]
     if not top.get("rows") and not groups and ranked and not share and not bare and not flags["listing"] \
             and not any(e.measure.column for e in entries):
         groups = ["prdtCd"]  # "40대가 가장 많이 쓰는 건?": products, by users

@@ -144,7 +144,9 @@ def render(intent: Intent, language: str) -> str:
 def _share(intent: Intent, col: _Columns, source: str) -> str:
     """Percent of the filtered customers per group; ungrouped, percent of the question's population."""
     if intent.partition and intent.groups:
-        over = _dimension(intent.partition, col)[1][0]
+        part = intent.partition
+        # SQLite reads select aliases in GROUP BY but not inside a window, so a band is spelled out
+        over = f"({col(part[:-4])}/10)*10" if part.endswith("Band") else _dimension(part, col)[1][0]
         return f"ROUND(100.0 * COUNT(*) / SUM(COUNT(*)) OVER (PARTITION BY {over}), 1) AS sharePct"
     kinds = None if intent.groups else set(intent.population)
     base = f"(SELECT COUNT(*) FROM {source}{_where(intent.filters, col, kinds)})"

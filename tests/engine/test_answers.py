@@ -210,3 +210,14 @@ def test_a_lone_share_names_the_population_it_is_out_of():
     assert compose_answer("40대 비율", "ko", ["sharePct"], [[30.1]], sql=of_all) == "전체 고객 중 40대 고객의 비중은 30.1%예요."
     assert compose_answer("q", "en", ["sharePct"], [[30.1]], sql=of_all) == (
         "Among all customers, customers in their 40s make up 30.1%.")
+
+
+def test_a_share_within_each_first_grouping_says_so():
+    sql = ("SELECT houseHold, prdtGrpCd, COUNT(*) AS users, ROUND(100.0 * COUNT(*) / SUM(COUNT(*)) OVER "
+           "(PARTITION BY houseHold), 1) AS sharePct FROM customer GROUP BY houseHold, prdtGrpCd")
+    columns = ["houseHold", "prdtGrpCd", "users", "sharePct"]
+    rows = [[1, "정수기", 70, 70.0], [1, "비데", 30, 30.0], [2, "정수기", 40, 40.0], [2, "비데", 60, 60.0]]
+    ko = compose_answer("가구원 수별 제품군 비율", "ko", columns, rows, sql=sql)
+    assert ko.startswith("가구원 수별 제품군 비중은 1인 가구 · 정수기가 70.0%로 가장 높고")
+    en = compose_answer("product group share by household size", "en", columns, rows, sql=sql)
+    assert en.startswith("Share of each product group within its household size: highest for 1-person")

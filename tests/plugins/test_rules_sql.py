@@ -164,6 +164,15 @@ CASES = [
     ("제품군 내 제품별 비율",
      f"SELECT prdtGrpCd, prdtCd, COUNT(*), ROUND(100.0 * COUNT(*) / (SELECT COUNT(*) FROM customer AS x "
      f"WHERE x.prdtGrpCd = customer.prdtGrpCd), 1) {C} GROUP BY 1, 2", False),
+    # a second dimension named beside "...별" is grouped too, never dropped
+    ("연령대별 제품군 분포 차트", f"SELECT age / 10 * 10, prdtGrpCd, COUNT(*) {C} GROUP BY 1, 2", False),
+    ("제품군별 연령대 분포", f"SELECT prdtGrpCd, age - age % 10, COUNT(*) {C} GROUP BY 1, 2", False),
+    ("가구원 수별 제품군 비율",
+     f"SELECT houseHold, prdtGrpCd, COUNT(*), ROUND(100.0 * COUNT(*) / (SELECT COUNT(*) FROM customer AS x "
+     f"WHERE x.houseHold = customer.houseHold), 1) {C} GROUP BY 1, 2", False),
+    ("product group share within each age group",
+     f"SELECT age / 10 * 10, prdtGrpCd, COUNT(*), ROUND(100.0 * COUNT(*) / (SELECT COUNT(*) FROM customer AS x "
+     f"WHERE x.age / 10 = customer.age / 10), 1) {C} GROUP BY 1, 2", False),
     # the product catalogue
     ("제품 목록과 월 렌탈료", "SELECT prdtCd, prdtGrpCd, name_ko, monthlyFee FROM product", False),
     ("water purifier prices",
@@ -306,3 +315,16 @@ def test_aliases_are_stable_and_readable(generator):
 def test_same_question_always_gives_the_same_sql(generator):
     first = ask(generator, "공기청정기 사용자 중 가구원수별 평균 예산").sql
     assert all(ask(generator, "공기청정기 사용자 중 가구원수별 평균 예산").sql == first for _ in range(3))
+
+
+def test_two_dimension_result_draws_one_series_per_second_dimension(db, generator):
+    from engine.charts import choose_chart
+
+    question = "연령대별 제품군 분포 차트"
+    sql = ask(generator, question).sql
+    with db.connect() as conn:
+        result = conn.execute(text(sql))
+        columns, rows = list(result.keys()), [list(r) for r in result.fetchall()]
+    chart = choose_chart(columns, rows, question)
+    assert chart["x"] == "ageBand" and chart["color"] == "prdtGrpCd" and chart["y"] == "users"
+    assert {point["prdtGrpCd"] for point in chart["data"]} == {r[1] for r in rows}
