@@ -91,7 +91,7 @@ def _analytics_tab(engine, sql_generator: gr.Dropdown, network: dict) -> None:
                               wrap_lines=True, elem_id="analytics-sql")
                 run = gr.Button(both("run_sql"), variant="secondary", elem_id="analytics-run-sql")
                 table = gr.Dataframe(label=both("result_table"), interactive=False, max_height=300,
-                                     elem_id="analytics-table")
+                                     elem_id="analytics-table", visible=False)
                 download = gr.DownloadButton(both("csv"), visible=False, size="sm", elem_id="analytics-csv")
                 bar = gr.BarPlot(visible=False, label=both("chart"), elem_id="analytics-bar")
                 line = gr.LinePlot(visible=False, label=both("chart"), elem_id="analytics-line")
@@ -206,6 +206,10 @@ def main(argv=None) -> None:
     if warning:
         print(warning, file=sys.stderr)
     engine = Engine(settings)
+    for kind in ("vectorizer", "sql_generator"):  # say it at start-up, not only at the first chat
+        fallback = engine.fallback_for(kind)
+        if fallback:
+            print(f"WARNING: {fallback['message_en']}", file=sys.stderr)
     # Load the model in the background so the first customer does not wait for it.
     threading.Thread(target=lambda: engine.recommender, name="model-warmup", daemon=True).start()
     launch(build_demo(engine), settings)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from db.schema import SCHEMA_TEXT
 from engine.answers import append_sql, compose_answer
 from engine.charts import choose_chart, wants_sql
-from engine.errors import CannotAnswer, QueryFailed
+from engine.errors import CannotAnswer, ChatError, QueryFailed
 from engine.session import ChatSession
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult, Turn
 
@@ -137,8 +137,12 @@ class AnalyticsPipeline:
         return sql
 
     def run_sql(self, sql: str):
-        """Guarded and read-only; SqlRefused and QueryInterrupted propagate untouched."""
-        return self.database.run(sql)
+        """Guarded and read-only; a refusal or failure propagates carrying the statement, for the SQL panel."""
+        try:
+            return self.database.run(sql)
+        except ChatError as exc:
+            exc.sql = sql
+            raise
 
     def get_feedback(self, sql: str, error: QueryFailed) -> str:
         return f"The previous SQL failed.\nSQL: {sql}\nDatabase error: {error.detail or error.message('en')}"

@@ -12,6 +12,7 @@ class ChatError(Exception):
     code = "internal_error"
     exit_code = 1
     refused = False
+    sql: str | None = None  # the statement that was refused or failed, when there was one to show
     ko = "요청을 처리하지 못했어요. 잠시 후 다시 시도해 주세요."
     en = "Something went wrong handling that request. Please try again shortly."
 

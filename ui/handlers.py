@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import gradio as gr
 import pandas as pd
 
-from engine.errors import ChatError, EmptyInput, describe_unexpected
+from engine.errors import ChatError, describe_unexpected
 from engine.session import ChatSession
 from engine.text_input import detect_language
 from ui import render
@@ -174,8 +174,9 @@ def chart_updates(spec: dict | None) -> tuple[Any, Any, Any]:
 
 
 def _result_outputs(columns: list[str], rows: list[list]) -> tuple[Any, Any]:
-    table = pd.DataFrame([list(row) for row in rows], columns=list(columns))
-    return table, gr.update(value=write_csv(columns, rows), visible=True)
+    """The table rounds for reading (46.3, not 46.31768463846675); the CSV keeps every digit."""
+    table = pd.DataFrame([list(row) for row in rows], columns=list(columns)).round(2)
+    return gr.update(value=table, visible=True), gr.update(value=write_csv(columns, rows), visible=True)
 
 
 def _sql_fence(sql: str) -> str:
@@ -211,8 +212,12 @@ def analytics_turn(engine, message: str, history: list[dict], session: ChatSessi
         answer = engine.ask(message, session, backend)
     except Exception as exc:
         chat = _with(history, *_user_bubble(message), _assistant(error_message(exc, lang)))
-        skip = gr.skip()
-        return AnalyticsView(chat, skip, session, skip, skip, skip, skip, skip, skip, skip, skip)
+        # The panels show what this question produced: the refused statement if there was one, and no
+        # table or chart left over from an earlier answer.
+        hidden = gr.update(visible=False)
+        return AnalyticsView(chat, gr.skip(), session, getattr(exc, "sql", None) or "", gr.skip(),
+                             gr.update(value=None, visible=False), gr.update(value=None, visible=False),
+                             hidden, hidden, hidden, None)
     reply = answer_message(answer.answer, answer.sql, answer.show_sql)
     chat = _with(history, *_user_bubble(message), _assistant(reply))
     table, csv_file = _result_outputs(answer.columns, answer.rows)
@@ -227,9 +232,7 @@ def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None) ->
     label = text("run_sql", lang) if lang else both("run_sql")
     asked = {"role": "user", "content": f"▶ {render.literal(label)}\n\n{_sql_fence(sql or '')}"}
     try:
-        if not sql or not sql.strip():
-            raise EmptyInput()
-        result = engine.run_sql(sql)
+        result = engine.run_sql(sql or "")  # an empty box gets the guard's own "there is no SQL statement"
     except Exception as exc:
         skip = gr.skip()
         return EditedSqlView(_with(history, asked, _assistant(error_message(exc, lang))), skip, skip, skip, skip, skip)
@@ -244,8 +247,8 @@ def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None) ->
 
 def clear_analytics() -> tuple:
     hidden = gr.update(visible=False)
-    return ([], "", ChatSession(), "", render.empty_panel("panel_empty_examples"), None,
-            gr.update(value=None, visible=False), hidden, hidden, hidden, None)
+    return ([], "", ChatSession(), "", render.empty_panel("panel_empty_examples"),
+            gr.update(value=None, visible=False), gr.update(value=None, visible=False), hidden, hidden, hidden, None)
 
 
 # --- backends -----------------------------------------------------------------------------------

@@ -108,6 +108,7 @@ def test_a_refused_statement_changes_nothing(pipeline, small_db, total_customers
     with pytest.raises(SqlRefused) as caught:
         pipeline.answer("지워줘", "ko", generator, session)
     assert caught.value.refused and caught.value.message("ko")
+    assert caught.value.sql == hostile  # the SQL panel shows exactly what was refused
     assert len(generator.requests) == 1  # a refusal is final, never retried
     assert session.sql_history == []
     assert db_fingerprint(small_db) == before

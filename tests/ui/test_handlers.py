@@ -125,8 +125,9 @@ def test_analytics_turn_answers_with_sql_table_csv_and_examples(engine):
     view = handlers.analytics_turn(engine, "총 정수기 사용자 알려줘", [], ChatSession(), None)
     assert view.history[0]["content"] == literal("총 정수기 사용자 알려줘")
     assert view.sql.lstrip().upper().startswith(("SELECT", "WITH"))
-    assert isinstance(view.table, pd.DataFrame) and len(view.table) >= 1
-    total = int(view.table.iloc[0, -1])
+    table = view.table["value"]
+    assert view.table["visible"] and isinstance(table, pd.DataFrame) and len(table) >= 1
+    total = int(table.iloc[0, -1])
     expected = engine.run_sql("SELECT COUNT(*) FROM customer WHERE prdtGrpCd = '정수기'").rows[0][0]
     assert total == expected and f"{expected:,}" in view.history[-1]["content"]
     with open(view.csv["value"], encoding="utf-8-sig", newline="") as handle:
@@ -151,7 +152,7 @@ def test_products_chart_matches_the_table(engine):
     view = handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], ChatSession(), None)
     visible = [u for u in (view.bar, view.line, view.pie) if u.get("visible")]
     assert len(visible) == 1
-    assert view.chart is not None and len(view.chart["data"]) == len(view.table)
+    assert view.chart is not None and len(view.chart["data"]) == len(view.table["value"])
 
 
 def test_edited_drop_is_refused_as_a_chat_message_and_changes_nothing(engine):
@@ -170,16 +171,36 @@ def test_edited_select_updates_the_table_and_redraws_the_chart(engine):
     asked = handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], ChatSession(), None)
     edited = asked.sql.rstrip().rstrip(";") if "LIMIT" in asked.sql.upper() else asked.sql.rstrip().rstrip(";") + " LIMIT 3"
     view = handlers.run_edited_sql(engine, edited, asked.history, asked.chart)
-    assert len(view.table) <= 3 and len(view.table) >= 1
+    rows = len(view.table["value"])
+    assert 1 <= rows <= 3
     visible = [u for u in (view.bar, view.line, view.pie) if u.get("visible")]
     assert len(visible) == 1
-    assert "3" in view.history[-1]["content"] or str(len(view.table)) in view.history[-1]["content"]
+    assert str(rows) in view.history[-1]["content"]
 
 
-def test_empty_edited_sql_is_a_clear_message(engine):
+def test_empty_edited_sql_says_the_sql_box_is_empty(engine):
     view = handlers.run_edited_sql(engine, "  ", [], None)
-    assert EmptyInput().message("ko") in view.history[-1]["content"]
+    assert "SQL 문이 없어요" in view.history[-1]["content"] and "no SQL statement" in view.history[-1]["content"]
     assert all(_is_skip(v) for v in (view.table, view.csv))
+
+
+def test_a_refused_question_clears_the_old_result_and_shows_what_was_refused(engine, monkeypatch):
+    session = ChatSession()
+    first = handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], session, None)
+    assert first.table["visible"]
+    refused = handlers.analytics_turn(engine, "오늘 날씨 어때?", first.history, session, None)
+    assert not refused.table["visible"] and not refused.csv["visible"]
+    assert not any(u.get("visible") for u in (refused.bar, refused.line, refused.pie))
+    assert refused.sql == "" and refused.chart is None
+
+
+def test_edited_averages_read_rounded_while_the_csv_keeps_every_digit(engine):
+    view = handlers.run_edited_sql(engine, "SELECT prdtGrpCd, AVG(age) AS avgAge FROM customer GROUP BY prdtGrpCd",
+                                   [], None)
+    assert all(round(v, 2) == v for v in view.table["value"]["avgAge"])
+    with open(view.csv["value"], encoding="utf-8-sig", newline="") as handle:
+        digits = [row[1] for row in list(csv.reader(handle))[1:]]
+    assert any(len(d.split(".")[-1]) > 2 for d in digits)
 
 
 # --- backends -----------------------------------------------------------------------------------
