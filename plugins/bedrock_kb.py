@@ -2,12 +2,14 @@
 
 The Knowledge Base's S3 data source is filled from `python -m engine export-kb DIR`; the generation prompt
 (prompts/kb_generation.txt) adds the schema, recent turns and the previous attempt's database error.
+Answers are phrased from the real rows through Converse with BEDROCK_MODEL_ID and prompts/sql_answer.txt.
 """
 from __future__ import annotations
 
 from engine.errors import InputTooLong
 from plugins.aws import LazyClient, call_mapped
 from plugins.base import SqlGenerator, SqlRequest, SqlResult
+from plugins.bedrock_converse import BedrockConverseSqlGenerator
 from plugins.hookspecs import hookimpl
 from plugins.llm_output import extract_sql
 from plugins.prompting import feedback_text, load_prompt, render, require_settings, suggestions
@@ -46,6 +48,9 @@ class BedrockKnowledgeBaseSqlGenerator(SqlGenerator):
     def __init__(self, settings, *, client_factory=None):
         super().__init__(settings)
         self._client = LazyClient("bedrock-agent-runtime", settings, client_factory)
+        # retrieve_and_generate runs before the query does, so the answer needs a second call with the rows:
+        # the Converse generator already owns that prompt, that call and the fall-back to templates.
+        self._answer_writer = BedrockConverseSqlGenerator(settings, client_factory=client_factory)
 
     def model_arn(self) -> str:
         """BEDROCK_KB_MODEL_ARN, or the foundation-model ARN of BEDROCK_MODEL_ID in the configured region."""
@@ -76,6 +81,10 @@ class BedrockKnowledgeBaseSqlGenerator(SqlGenerator):
         text = str((response.get("output") or {}).get("text") or "")
         sql = extract_sql(text)
         return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
+
+    def write_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> str | None:
+        """The model phrases the answer from the rows; None (templates answer) if Converse fails."""
+        return self._answer_writer.write_answer(question, language, columns, rows)
 
 
 @hookimpl

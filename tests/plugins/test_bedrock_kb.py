@@ -8,6 +8,7 @@ from engine.errors import BackendError, BackendNotConfigured, BackendThrottled, 
 from engine.settings import offline_settings
 from plugins.base import Example, SqlRequest, Turn
 from plugins.bedrock_kb import MAX_TEMPLATE_CHARS, BedrockKnowledgeBaseSqlGenerator, generation_template
+from plugins.prompting import answer_prompt
 from wire.servers import JsonReply, aws_error
 
 REQUEST = SqlRequest(
@@ -91,3 +92,42 @@ def test_readiness_names_the_missing_settings():
     assert readiness.missing == ("AWS_REGION", "BEDROCK_KB_ID")
     with pytest.raises(BackendNotConfigured, match="BEDROCK_KB_ID"):
         BedrockKnowledgeBaseSqlGenerator(offline_settings(aws_region="us-east-1")).generate_sql(REQUEST)
+
+
+def converse_reply(text: str) -> JsonReply:
+    return JsonReply(body={"output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+                           "stopReason": "end_turn", "usage": {}, "metrics": {}})
+
+
+def test_write_answer_phrases_the_rows_through_converse_with_the_answer_prompt(aws_env):
+    aws_env.push(converse_reply("  정수기 고객은 1,234명이에요.\n"))
+    generator = BedrockKnowledgeBaseSqlGenerator(kb_settings(bedrock_model_id="anthropic.claude-test-v1:0"))
+    assert generator.write_answer("정수기 고객 수", "ko", ["users"], [[1234]]) == "정수기 고객은 1,234명이에요."
+    (sent,) = aws_env.requests
+    assert sent.path == "/model/anthropic.claude-test-v1%3A0/converse"
+    body = sent.json()
+    assert body["messages"] == [
+        {"role": "user", "content": [{"text": answer_prompt("정수기 고객 수", "ko", ["users"], [[1234]])}]}
+    ]
+    assert "[1234]" in body["messages"][0]["content"][0]["text"] and "Korean" in body["messages"][0]["content"][0]["text"]
+
+
+@pytest.mark.parametrize("reply", [aws_error(500, "InternalServerException"), aws_error(403, "AccessDeniedException"),
+                                   converse_reply("")])
+def test_write_answer_returns_none_so_the_templates_answer(aws_env, no_botocore_backoff, reply):
+    aws_env.push(reply, reply)
+    assert BedrockKnowledgeBaseSqlGenerator(kb_settings()).write_answer("q", "en", ["users"], [[3]]) is None
+    assert aws_env.requests and all(r.path.endswith("/converse") for r in aws_env.requests)
+
+
+def test_the_analytics_answer_comes_from_the_model_given_the_real_rows(aws_env, small_db):
+    from engine.app import Engine
+
+    aws_env.push(kb_reply("```sql\nSELECT COUNT(*) AS users FROM customer WHERE prdtGrpCd = '비데'\n```"),
+                 converse_reply("비데 고객은 총 몇 백 명이에요."))
+    answer = Engine(kb_settings(database_url=small_db)).ask("비데 사용자 수", backend="bedrock-kb")
+    assert answer.backend == "bedrock-kb" and answer.answer == "비데 고객은 총 몇 백 명이에요."
+    users = answer.rows[0][0]
+    assert users > 0
+    prompt = aws_env.requests[-1].json()["messages"][0]["content"][0]["text"]
+    assert f"[{users}]" in prompt and "비데 사용자 수" in prompt
