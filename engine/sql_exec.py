@@ -29,6 +29,9 @@ _PROGRESS_STEPS = 1_000
 # No single value (group_concat, printf padding, replace) may grow past this, so a query cannot eat memory.
 _MAX_VALUE_BYTES = 1_000_000
 _MAX_LIKE_PATTERN = 1_000
+# What one answer may carry in all; the table, the chart and the CSV are for people, not bulk export.
+_MAX_RESULT_BYTES = 5_000_000
+_FETCH_BATCH = 50
 _MAX_ERROR_CHARS = 200
 
 _SQLITE_QUERY_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE})
@@ -118,7 +121,7 @@ class ReadOnlyDatabase:
                         conn.exec_driver_sql(prelude)
                 result = conn.execution_options(no_parameters=True).exec_driver_sql(statement)
                 columns = list(result.keys()) if result.returns_rows else []
-                rows = [_plain_row(row) for row in result.fetchmany(self.max_rows + 1)] if result.returns_rows else []
+                rows = self._fetch_bounded(result) if result.returns_rows else []
                 result.close()
         except DBAPIError as exc:
             raise self._translate(exc, interrupted[0]) from exc
@@ -129,6 +132,24 @@ class ReadOnlyDatabase:
         elapsed_ms = (time.perf_counter() - started) * 1000
         truncated = len(rows) > self.max_rows
         return QueryResult(columns, rows[: self.max_rows], truncated, elapsed_ms)
+
+    def _fetch_bounded(self, result) -> list[list]:
+        """Up to max_rows + 1 rows (the extra one marks truncation), in small batches, refusing a result
+        whose values add up past _MAX_RESULT_BYTES: a thousand 1 MB strings must not reach memory at once."""
+        rows: list[list] = []
+        size = 0
+        while len(rows) <= self.max_rows:
+            batch = result.fetchmany(min(_FETCH_BATCH, self.max_rows + 1 - len(rows)))
+            if not batch:
+                break
+            for row in batch:
+                size += sum(len(v) if isinstance(v, (str, bytes)) else 8 for v in row)
+                rows.append(_plain_row(row))
+            if size > _MAX_RESULT_BYTES:
+                mb = _MAX_RESULT_BYTES // 1_000_000
+                raise SqlRefused(f"the result is larger than {mb} MB; ask for fewer rows or columns",
+                                 detail_ko=f"결과가 {mb}MB를 넘어요. 행이나 열을 줄여 주세요")
+        return rows
 
     def close(self) -> None:
         self._engine.dispose()

@@ -287,3 +287,17 @@ def test_the_connection_is_opened_read_only_even_for_sqlite_itself(fixture_db):
         assert raw.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED) == 0
         with pytest.raises(sqlite3.DatabaseError):
             raw.execute("PRAGMA query_only")
+
+
+def test_a_result_too_large_to_show_is_refused_not_loaded(tmp_path):
+    """Each value stays under the per-value limit, but 400 of them would be ~20 MB: refused in batches."""
+    path = tmp_path / "big.db"
+    make_fixture_db(path)
+    db = ReadOnlyDatabase(f"sqlite:///{path}", timeout_seconds=5)
+    doubling = ("WITH RECURSIVE r(s, n) AS (SELECT 'x', 1 UNION ALL SELECT s || s, n + 1 FROM r WHERE n < 20) "
+                "SELECT a.s FROM r a, r b")
+    with pytest.raises(SqlRefused) as caught:
+        db.run(doubling)
+    assert "MB" in caught.value.message("en") and "MB" in caught.value.message("ko")
+    assert len(db.run("SELECT id FROM customer").rows) > 0
+    db.close()
