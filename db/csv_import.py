@@ -20,14 +20,19 @@ from engine.errors import BadInput
 REQUIRED_COLUMNS: tuple[str, ...] = ("age", "houseHold", "amt", "size", "score", "discRate", "prdtGrpCd", "prdtCd")
 COLUMNS: tuple[str, ...] = ("id", *REQUIRED_COLUMNS)
 INTEGER_COLUMNS: tuple[str, ...] = ("age", "houseHold", "amt", "size", "score", "discRate")
-# Inclusive bounds; None means unbounded. amt and size only need to be positive.
+# Inclusive bounds; None means unbounded. amt is thousands of KRW a month and size pyeong: the upper
+# bounds catch the usual unit slips (30000 meaning 30,000 won; 99 meaning m²) rather than real customers.
 RANGES: dict[str, tuple[int, int | None]] = {
     "age": (19, 90),
     "houseHold": (1, 8),
-    "amt": (1, None),
-    "size": (1, None),
+    "amt": (1, 1_000),
+    "size": (1, 300),
     "score": (0, 100),
     "discRate": (0, 50),
+}
+_UNIT_HINTS = {
+    "amt": "; amt is in thousands of KRW a month (30,000 won = 30)",
+    "size": "; size is in pyeong (84 m² = 25)",
 }
 ENCODINGS = ("utf-8-sig", "cp949")
 SHOWN_IN_MESSAGE = 5
@@ -97,7 +102,8 @@ def _parse_int(name: str, text: str) -> tuple[int | None, str | None]:
     low, high = RANGES.get(name, (1, None))
     if value < low or (high is not None and value > high):
         bounds = f"{low}-{high}" if high is not None else f"at least {low}"
-        return None, f"{name} {value} is out of range ({bounds})"
+        hint = _UNIT_HINTS.get(name, "") if high is not None and value > high else ""
+        return None, f"{name} {value} is out of range ({bounds}){hint}"
     return value, None
 
 

@@ -130,3 +130,21 @@ def test_a_missing_file_is_reported(tmp_path):
     with pytest.raises(CsvImportError) as caught:
         read_purchase_csv(tmp_path / "nope.csv")
     assert caught.value.errors == [{"line": None, "reason": "file not found: nope.csv"}]
+
+
+def test_unit_slips_are_reported_with_the_unit_expected(tmp_path):
+    from db.csv_import import CsvImportError, read_purchase_csv
+
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "age,houseHold,amt,size,score,discRate,prdtGrpCd,prdtCd\n"
+        "35,4,30000,30,80,10,정수기,정수기1\n"
+        "35,4,30,99999,80,10,정수기,정수기1\n"
+        "35,4,30,30,80,10,정수기,정수기1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CsvImportError) as caught:
+        read_purchase_csv(path)
+    errors = {e["line"]: e["reason"] for e in caught.value.errors}
+    assert set(errors) == {2, 3}
+    assert "thousands of KRW" in errors[2] and "pyeong" in errors[3]
