@@ -101,7 +101,7 @@ class Engine:
         latency = (time.perf_counter() - started) * 1000
         report = build_report(result, session, self.bounds, backend=vectorizer.backend_id, language=language)
         report.latency_ms, report.fallback = latency, fallback
-        session.remember_features(report.stated, result.product_group)
+        session.remember_features(report.stated, result.product_group, result.clear_group)
         return report
 
     @property

@@ -12,8 +12,12 @@ class ChatSession:
     carried_group: str | None = None
     sql_history: list[Turn] = field(default_factory=list)  # earlier analytics question/SQL, oldest first
 
-    def remember_features(self, stated: dict[str, float | None], group: str | None) -> None:
+    def remember_features(
+        self, stated: dict[str, float | None], group: str | None, clear_group: bool = False
+    ) -> None:
         self.carried.update({name: value for name, value in stated.items() if value is not None})
+        if clear_group:
+            self.carried_group = None
         if group:
             self.carried_group = group
 

@@ -87,6 +87,8 @@ def checked_result(result: VectorizeResult, backend: str) -> VectorizeResult:
             raise BackendOutputInvalid(f"{name} is not a finite number", backend=backend)
     if result.product_group is not None and result.product_group not in PRODUCT_GROUPS:
         raise BackendOutputInvalid("unknown product group", backend=backend)
+    if not isinstance(result.clear_group, bool):
+        raise BackendOutputInvalid("clear_group is not a boolean", backend=backend)
     return result
 
 
@@ -106,7 +108,7 @@ def build_report(
         if limited != value:
             clamped[name] = {"stated": value, "used": limited}
         features[name] = limited
-    group = result.product_group or session.carried_group
+    group = result.product_group or (None if result.clear_group else session.carried_group)
     return VectorReport(
         backend=backend,
         language=language,

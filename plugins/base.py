@@ -29,6 +29,7 @@ class VectorizeResult:
     features: dict[str, float | None]
     product_group: str | None
     raw: str
+    clear_group: bool = False  # the customer asked for any product: drop the group carried from earlier turns
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Which of the five product groups the customer asked for, if exactly one is clear.
+"""Which of the five product groups the customer asked for, if exactly one is clear, or that any will do.
 
 Product names ("정수기", "dishwasher") outrank hints ("미세먼지", "설거지", "bed"); a name that is negated
 ("정수기 말고", "I already have a bidet") does not count; two different groups named leave the group unclear (None).
@@ -21,6 +21,16 @@ HINTS = {
     "식기세척기": r"설거지|\bdishes\b|\bwashing\s+up\b",
     "매트리스": r"침대|\bbeds?\b",
 }
+# "다른 제품군도 보여줘" / "any product is fine": the customer lifts the group chosen in an earlier turn.
+CLEAR_GROUP = re.compile(
+    r"(?:다른|모든|전체|아무|여러|온갖)\s*(?:제품|상품|품목|카테고리|가전)|아무거나|"
+    r"(?:제품|상품|품목|카테고리|종류)(?:군)?\s*(?:은|는|이|가|도)?\s*(?:상관\s*(?:없|안)|무관|관계\s*없|아무거나)|"
+    r"\b(?:any|all|other|every|different)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?"
+    r"(?:products?|categor(?:y|ies)|appliances?|product\s+(?:groups?|types?|lines?))\b|"
+    r"\b(?:anything|whatever)\s+(?:is\s+)?(?:fine|ok(?:ay)?|works)\b|"
+    r"\b(?:product|category)\s+(?:type\s+|group\s+)?(?:doesn['’]?t|does\s+not)\s+matter\b|"
+    r"\bdon['’]?t\s+care\s+(?:about\s+)?(?:the\s+|which\s+)?(?:product|category|kind|type)"
+)
 _NAMES = {group: re.compile(pattern) for group, pattern in NAMES.items()}
 _HINTS = {group: re.compile(pattern) for group, pattern in HINTS.items()}
 
@@ -64,3 +74,9 @@ def detect_group(text: str) -> tuple[str | None, dict]:
     if wanted:
         evidence["ambiguous"] = sorted(wanted)
     return None, evidence
+
+
+def detect_clear(text: str) -> str | None:
+    """The words asking for any product group, for normalised text that names no group."""
+    match = CLEAR_GROUP.search(text)
+    return match.group(0) if match else None

@@ -23,7 +23,7 @@ class Rule:
     pattern: re.Pattern
     convert: Callable[[re.Match], float | None]
     rank: int = 0
-    child_age_check: bool = False  # "3살 아이" / "my son is 5 years old" is not the customer's age
+    noun_phrase: bool = False  # "a 2 year old" / "my 5-year-old" names a person, often a child
 
 
 def _n(match: re.Match, name: str = "n") -> float | None:
@@ -110,8 +110,8 @@ def _decade_band(match: re.Match, scale: float = 1) -> float | None:
     return value + 5 if value % 10 == 0 else value
 
 
-def _r(feature: str, pattern: str, convert=_n, rank: int = 0, child_age_check: bool = False) -> Rule:
-    return Rule(feature, re.compile(pattern), convert, rank, child_age_check)
+def _r(feature: str, pattern: str, convert=_n, rank: int = 0, noun_phrase: bool = False) -> Rule:
+    return Rule(feature, re.compile(pattern), convert, rank, noun_phrase)
 
 
 D3 = r"(?<![\d.])(?<!\d,)\d{1,3}(?![\d]|,\d{3})"
@@ -129,8 +129,27 @@ NATIVE_PRONOUN = r"(?>다섯|여섯|일곱|여덟|아홉|하나|둘|셋|넷)"
 MONEY_CONTEXT_KO = r"(?:월|매달|매월|한\s*달(?:에)?|달에|예산(?:은|이)?|렌탈료|렌탈비|렌트비|이용료)"
 _NOT_A_COUNT_UNIT = r"(?!\s*(?:살|세|개월|년|학년|평|점|만|천|원|%|번|시|분|개|달))"
 
+FAMILY_KO = r"아내|와이프|남편|신랑|배우자|부모님|어머니|아버지|어머님|아버님|시어머니|장모님|할머니|할아버지"
+FAMILY_EN = (r"wife|husband|spouse|partner|mother|father|mom|mum|dad|parents?|grandmother|grandfather|grandma|"
+             r"grandpa|mother[\s-]*in[\s-]*law|father[\s-]*in[\s-]*law")
+
+# Whose age a number is, looked for around the number: a child's, a family member's, or the customer's own.
 CHILD_AFTER = re.compile(rf"\s*(?:짜리\s*)?(?:의\s*)?(?:{KIDS_KO}|(?:{KIDS_EN})\b)")
-CHILD_BEFORE = re.compile(rf"(?:(?:{KIDS_KO})(?:는|은|이|가|도)?|\b(?:{KIDS_EN})\s+(?:is|are|aged?))\s*(?:만\s*)?$")
+CHILD_BEFORE = re.compile(rf"(?:(?:{KIDS_KO})(?:들)?(?:는|은|이|가|도|의)?(?:\s*나이(?:는|가)?)?|"
+                          rf"\b(?:{KIDS_EN})(?:['’]s)?\s+(?:is|are|aged?|turned|turns))\s*(?:만\s*)?$")
+FAMILY_BEFORE = re.compile(rf"(?:(?:{FAMILY_KO})(?:는|은|이|가|도|의)?(?:\s*나이(?:는|가)?)?|"
+                           rf"\b(?:{FAMILY_EN})(?:['’]s)?\s+(?:is|are|aged?|turned|turns))\s*[,(]?\s*(?:만\s*)?$")
+FAMILY_AFTER = re.compile(r"\s*(?:짜리\s*)?(?:의\s*)?(?:아내|와이프|남편|신랑|배우자)|\s*(?:wife|husband|spouse)\b")
+# "my 70 year old" is someone else; "a 2 year old" is a child only when the phrase ends there, since
+# "a 35-year-old teacher" and "I'm a 35 year old" are the customer.
+POSSESSIVE_BEFORE = re.compile(r"\b(?:my|our|his|her|their)\s+$")
+ARTICLE_BEFORE = re.compile(r"(?<!\bi['’]m )(?<!\bim )(?<!\bi am )(?<!\bas )\b(?:a|an)\s+$")
+NOUN_PHRASE_END = re.compile(r"s?(?=\s*(?:$|[,.!;?)]|and\b|who\b|so\b|but\b|at\b|in\b|too\b))")
+SELF_BEFORE = re.compile(
+    r"(?:\bi['’]?m|\bi\s+am|\bi\s+turned|\bi['’]ll\s+be|\bmy\s+age\s+is|(?<![가-힣])(?:저는|전|나는|난|제가|내가|저|본인은?)|"
+    r"(?:제|내)\s*나이(?:는|가)?)\s*(?:(?:a|an|about|around|only|just|now|올해|지금|현재|이제|벌써|만)\s*)*$"
+)
+SELF_AFTER = re.compile(r"\s*(?:이고|이에요|이예요|입니다|이요|인데|예요|에요)")
 
 MEMBER_RULES = (
     _r("adults", rf"(?:어른|성인|대인){PARTICLE}(?P<n>{D2}|{NATIVE})(?:\s*명)?{_NOT_A_COUNT_UNIT}"),
@@ -159,12 +178,12 @@ MONEY_RULES = (
 )
 
 AGE_RULES = (
-    _r("age", rf"(?:만\s*)?(?P<n>{D3})\s*(?:살|세)(?!대)", child_age_check=True),
+    _r("age", rf"(?:만\s*)?(?P<n>{D3})\s*(?:살|세)(?!대)"),
     _r("age", rf"(?<![가-힣])(?P<n>{SINO_TENS})\s*(?:살|세)(?!대)"),
-    _r("age", rf"(?<![가-힣])(?P<n>{NATIVE})\s*살", child_age_check=True),
-    _r("age", rf"(?P<n>{NUM_EN3})\s*-?\s*(?:years?|yrs?)[\s-]*old\b", child_age_check=True),
-    _r("age", rf"(?P<n>{NUM_EN3})\s*(?:y/?o|yrs?/o)\b", child_age_check=True),
-    _r("age", rf"(?P<n>{NUM_EN3})\s+years?\s+of\s+age\b", child_age_check=True),
+    _r("age", rf"(?<![가-힣])(?P<n>{NATIVE})\s*살"),
+    _r("age", rf"(?P<n>{NUM_EN3})\s*-?\s*(?:years?|yrs?)[\s-]*old\b", noun_phrase=True),
+    _r("age", rf"(?P<n>{NUM_EN3})\s*(?:y/?o|yrs?/o)\b"),
+    _r("age", rf"(?P<n>{NUM_EN3})\s+years?\s+of\s+age\b"),
     _r("age", r"(?<![\d.])(?P<d>[1-9])0\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
     _r("age", r"(?<![가-힣])(?P<s>[이삼사오육칠팔구]십)\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
     _r("age", r"(?:(?P<q>early|mid|middle|late)[\s-]*)?(?:(?<![\d.])(?P<d>[1-9])0['’]?s\b|"
@@ -203,6 +222,13 @@ DISCOUNT_RULES = (
     _r("discRate", rf"(?:할인율|할인률|할인|\bdiscount(?:\s*rate)?|\bdc\b)[^\d%\n]{{0,10}}?(?P<n>{DIGITS})\s*{PCT}"),
     _r("discRate", rf"(?P<n>{DIGITS})\s*{PCT}\s*(?:정도\s*|가량\s*|쯤\s*)?(?:의\s*)?"
                    r"(?:할인|discount\b|off\b|dc\b|디씨|세일|sale\b)"),
+    # "할인 없어요" / "no discount" states a rate of 0; "할인 없나요?" only asks.
+    _r("discRate", r"(?:할인율|할인률|할인|디씨)\s*(?:혜택|해당\s*(?:사항)?|받을\s*(?:게|거))?\s*(?:은|는|이|가|도)?\s*"
+                   r"(?:전혀\s*|하나도\s*|따로\s*)?(?:없(?!나|는지|을까|니|냐|으면|다면)|안\s*받|못\s*받)", _const(0)),
+    _r("discRate", r"(?:\b(?:no|zero|without(?:\s+(?:a|any))?)\s+discounts?\b|"
+                   r"\b(?:don['’]?t|do\s+not|didn['’]?t|never)\s+(?:have|get|receive|qualify\s+for)\s+(?:a\s+|any\s+)?"
+                   r"discounts?\b|\bdiscount(?:\s+rate)?\s*(?:is|:|=)?\s*(?:none|nil|zero)\b)(?![^.!\n]{0,20}\?)",
+       _const(0)),
 )
 
 _BARE_STOP = r"(?!\s*(?:대|평|점|명|인|만|천|원|%|살|세|k\b|won|pyeong|m2|years?|points?|people))"
@@ -246,6 +272,13 @@ RULES: tuple[Rule, ...] = (
     MEMBER_RULES + MONEY_RULES + AGE_RULES + HOUSEHOLD_RULES + SIZE_RULES + SCORE_RULES + DISCOUNT_RULES
     + CONTEXT_RULES + SIGNAL_RULES
 )
+
+# An amount beside an income word is what the customer earns, not what they would pay each month.
+_INCOME_WORDS = r"월급|급여|연봉|연소득|수입|소득|실수령|벌이|\bearn|\bincome|\bsalary|\bwages?\b|\bpaid\b|\btake[\s-]*home|\bi\s+make\b"
+_BUDGET_WORDS = r"예산|렌탈|렌트|이용료|구독|budget|rent|spend|afford|(?<![가-힣])월(?!급)|매달|매월|한\s*달"
+INCOME_BEFORE = re.compile(rf"(?:{_INCOME_WORDS})(?:(?!{_BUDGET_WORDS})[^\d\n]){{0,15}}$")
+INCOME_AFTER = re.compile(r"\s*(?:정도|쯤|가량|이상|넘게)?\s*(?:을|를|이|가|은|는)?\s*(?:벌|버는|번다|월급|연봉|수입|소득|"
+                          r"income\b|salary\b|in\s+(?:salary|income|wages)|(?:a|per)\s+year\b|annually|yearly)")
 
 # A percentage with no discount word near it: see vectorizer._bare_percent for when it counts.
 BARE_PERCENT = re.compile(rf"(?P<n>{DIGITS})\s*{PCT}")

@@ -3,7 +3,8 @@
 A bare percentage ("10%") with no discount word near it counts as the discount rate only when it is the only
 percentage in the text and no other measure (humidity, tax, interest, battery, filtering, ...) is named beside
 it: the discount rate is the only percentage the model takes, but a second figure or another measure makes the
-reading a guess, and this backend never guesses.
+reading a guess, and this backend never guesses. Likewise an age next to a child, spouse or parent is theirs, never
+the customer's, and an amount next to an income word is earnings, never the monthly rental budget.
 """
 from __future__ import annotations
 
@@ -14,20 +15,30 @@ import unicodedata
 from engine.features import FEATURES, PRODUCT_GROUPS
 from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
 from plugins.rules.household import compose_household
-from plugins.rules.product_groups import detect_group
+from plugins.rules.product_groups import detect_clear, detect_group
 from plugins.rules.vector_patterns import (
+    ARTICLE_BEFORE,
     BARE_PERCENT,
     CHILD_AFTER,
     CHILD_BEFORE,
+    FAMILY_AFTER,
+    FAMILY_BEFORE,
+    INCOME_AFTER,
+    INCOME_BEFORE,
     NEGATIVE_SIGN,
     NOT_A_DISCOUNT,
+    NOUN_PHRASE_END,
+    POSSESSIVE_BEFORE,
     RULES,
+    SELF_AFTER,
+    SELF_BEFORE,
     Rule,
 )
 
 ADULT_AGE = 19
 MAX_IGNORED_IN_RAW = 10
-HOUSEHOLD_SIGNALS = ("adults", "kids", "partner", "alone", "me")
+HOUSEHOLD_SIGNALS = ("adults", "kids", "aged_kids", "partner", "alone", "me")
+CHILD, FAMILY, SELF = "a child's age", "a family member's age", "self"
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -48,11 +59,29 @@ def _is_negative(text: str, start: int) -> bool:
     return bool(NEGATIVE_SIGN.search(text[max(0, start - 12):start]))
 
 
-def _is_child_age(text: str, match: re.Match, value: float) -> bool:
-    if value >= ADULT_AGE:
-        return False
-    before = text[max(0, match.start() - 20):match.start()]
-    return bool(CHILD_AFTER.match(text, match.end()) or CHILD_BEFORE.search(before))
+def _whose_age(text: str, match: re.Match, value: float, noun_phrase: bool) -> str | None:
+    """CHILD or FAMILY when the age belongs to someone the customer mentions, SELF when the customer states it
+    as their own ("I'm 35", "저는 35살", "35살이고"), None when the text does not say."""
+    number_start, end = _number_start(match), match.end()
+    before = text[max(0, number_start - 25):number_start]
+    if (value < ADULT_AGE and CHILD_AFTER.match(text, end)) or CHILD_BEFORE.search(before):
+        return CHILD
+    if FAMILY_BEFORE.search(before):
+        return FAMILY
+    if SELF_BEFORE.search(before) or SELF_AFTER.match(text, end):
+        return SELF
+    if FAMILY_AFTER.match(text, end):
+        return FAMILY
+    if noun_phrase and POSSESSIVE_BEFORE.search(before):
+        return CHILD if value < ADULT_AGE else FAMILY
+    if noun_phrase and value < ADULT_AGE and ARTICLE_BEFORE.search(before) and NOUN_PHRASE_END.match(text, end):
+        return CHILD
+    return None
+
+
+def _is_income(text: str, match: re.Match) -> bool:
+    return bool(INCOME_BEFORE.search(text[max(0, match.start() - 25):match.start()])
+                or INCOME_AFTER.match(text, match.end()))
 
 
 class _Reader:
@@ -86,10 +115,23 @@ class _Reader:
                 self.ignore(rule.feature, words, "no usable number")
             elif _is_negative(self.text, _number_start(match)):
                 self.ignore(rule.feature, words, "negative number")
-            elif rule.child_age_check and _is_child_age(self.text, match, value):
-                self.ignore(rule.feature, words, "a child's age")
+            elif rule.feature == "amt" and _is_income(self.text, match):
+                self.ignore(rule.feature, words, "income, not a budget")
+            elif rule.feature == "age":
+                self.age(rule, match, value, words)
             else:
                 self.found.setdefault(rule.feature, []).append((rule.rank, start, round(value, 3), words))
+
+    def age(self, rule: Rule, match: re.Match, value: float, words: str) -> None:
+        """Someone else's age is set aside (a child's one counts as a child); the customer's own goes first."""
+        whose = _whose_age(self.text, match, value, rule.noun_phrase)
+        if whose in (CHILD, FAMILY):
+            self.ignore("age", words, whose)
+            if whose == CHILD:
+                self.found.setdefault("aged_kids", []).append((0, match.start(), 1.0, words))
+            return
+        rank = -1 if whose == SELF else rule.rank
+        self.found.setdefault("age", []).append((rank, match.start(), round(value, 3), words))
 
     def bare_percent(self) -> tuple[float, str] | None:
         matches = [m for m in BARE_PERCENT.finditer(self.text) if self.free(*m.span())]
@@ -131,14 +173,17 @@ def read_text(text: str) -> tuple[dict[str, float | None], str | None, dict]:
         if value is not None:
             features["houseHold"] = float(value)
             raw["houseHold"] = {**evidence, "value": _compact(value)}
-        elif signals["kids"]:
-            raw["children"] = {"value": _compact(sum(v for v, _ in signals["kids"])), "note": "adults not stated"}
+        elif kids := signals["kids"] or signals["aged_kids"]:
+            raw["children"] = {"value": _compact(sum(v for v, _ in kids)), "note": "adults not stated"}
     if features["discRate"] is None:
         bare = reader.bare_percent()
         if bare is not None:
             features["discRate"] = bare[0]
             raw["discRate"] = {"value": _compact(bare[0]), "match": bare[1], "note": "bare percentage"}
     group, group_evidence = detect_group(reader.text)
+    clear = detect_clear(reader.text) if group is None else None
+    if clear:
+        group_evidence = {**group_evidence, "clear": True, "match": clear}
     if group_evidence:
         raw["product_group"] = group_evidence
     if reader.ignored:
@@ -160,4 +205,5 @@ class RulesVectorizer(Vectorizer):
             features=features,
             product_group=group,
             raw=json.dumps(raw, ensure_ascii=False, separators=(",", ":")),
+            clear_group=group is None and bool(raw.get("product_group", {}).get("clear")),
         )

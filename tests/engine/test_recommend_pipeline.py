@@ -92,3 +92,17 @@ def test_rank_orders_best_first_with_stable_ties():
     labels = ["정수기1", "정수기2", "비데1"]
     picks = rank(np.array([0.2, 0.2, 0.6]), labels, None)
     assert [p.code for p in picks] == ["비데1", "정수기1", "정수기2"]
+
+
+def test_asking_for_other_products_drops_the_carried_group(engine):
+    session = ChatSession()
+    first = engine.recommend("35살 4인 가족, 정수기로 보여줘", session)
+    assert {p.group for p in first.top} == {"정수기"} and session.carried_group == "정수기"
+    second = engine.recommend("다른 제품군도 보여줘", session)
+    assert second.vector.product_group is None and session.carried_group is None
+    assert second.vector.sources["age"] == "carried"
+    probs = engine.recommender.predict_proba([second.vector.vector()])[0]
+    labels = list(engine.recommender.class_labels)
+    assert [p.code for p in second.top] == [labels[i] for i in np.argsort(-probs)[:3]]
+    third = engine.recommend("30평이에요", session)
+    assert third.vector.product_group is None

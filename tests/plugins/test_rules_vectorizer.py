@@ -299,3 +299,87 @@ def test_registry_resolves_rules_to_this_class():
         assert manager.get_registry().vectorizer_class("rules") is RulesVectorizer
     finally:
         manager.reset_for_tests()
+
+
+OTHER_PEOPLES_AGES = [
+    ("I'm 35 and have a 2 year old", {"age": 35}, "en"),
+    ("I'm 35 and my wife is 33, we have a 2 year old", {"age": 35, "houseHold": 3}, "en"),
+    ("We have a 2-year-old son and I am 35", {"age": 35}, "en"),
+    ("my wife is 33 years old and I'm 35", {"age": 35, "houseHold": 2}, "en"),
+    ("two kids aged 3 and 5, I'm 40", {"age": 40}, "en"),
+    ("I'm a 35 year old mom with a 2 year old", {"age": 35}, "en"),
+    ("my husband and I have a 2-year-old and a 4 year old", {"houseHold": 4}, "en"),
+    ("저는 35살이고 남편은 38살이에요", {"age": 35, "houseHold": 2}, "ko"),
+    ("아내는 33살이고 저는 35살, 아이 하나", {"age": 35, "houseHold": 3}, "ko"),
+    ("35살이고 아내 33살, 2살 아이 있어요", {"age": 35, "houseHold": 3}, "ko"),
+    ("아들이 25살이에요", {}, "ko"),
+    ("부모님은 60대고 저는 30대 초반", {"age": 32}, "ko"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "language"), OTHER_PEOPLES_AGES)
+def test_a_childs_or_spouses_age_is_never_the_customers(text, expected, language):
+    assert_features(text, expected, language)
+
+
+def test_a_spouses_age_is_recorded_as_ignored():
+    raw = json.loads(vectorize("저는 35살, 남편은 38살").raw)
+    assert {"feature": "age", "match": "38살", "why": "a family member's age"} in raw["ignored"]
+
+
+@pytest.mark.parametrize(
+    "text", ["할인 없어요", "할인율 없음", "할인 안 받아요", "할인 혜택은 없어요", "I have no discount", "no discount",
+             "I don't get any discount"],
+)
+def test_no_discount_is_a_discount_rate_of_zero(text):
+    assert_features(text, {"discRate": 0})
+
+
+@pytest.mark.parametrize("text", ["할인 없나요?", "is there no discount?"])
+def test_asking_about_a_discount_states_none(text):
+    assert_features(text, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I earn 3000000 won a month", {}),
+        ("I make 3,000,000 won a month", {}),
+        ("my salary is 3,000,000 won", {}),
+        ("월급 300만원", {}),
+        ("연봉 4000만원이에요", {}),
+        ("수입은 300만원 정도", {}),
+        ("300만원 벌어요", {}),
+        ("월급이 300만원인데 월 3만원 정도로 렌탈하고 싶어요", {"amt": 30}),
+        ("연봉은 높지 않아서 월 3만원 정도로", {"amt": 30}),
+        ("my income is 3,000,000 won and my budget is 30,000 won", {"amt": 30}),
+    ],
+)
+def test_income_is_not_a_rental_budget(text, expected):
+    assert_features(text, expected)
+
+
+def test_income_is_recorded_as_ignored():
+    raw = json.loads(vectorize("월급 300만원").raw)
+    assert raw["ignored"] == [{"feature": "amt", "match": "300만원", "why": "income, not a budget"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["다른 제품군도 보여줘", "아무 제품이나 괜찮아요", "제품 상관없어요", "제품군은 상관 없어요", "전체 제품 보여줘",
+     "any product is fine", "show me other products too", "all products", "I don't care which product"],
+)
+def test_asking_for_any_product_clears_the_group(text):
+    result = vectorize(text)
+    assert result.product_group is None and result.clear_group is True
+    assert json.loads(result.raw)["product_group"]["clear"] is True
+
+
+@pytest.mark.parametrize("text", ["정수기 찾아요", "어떤 제품이 좋을까요?", "35살 4인 가족", "다른 정수기도 있나요"])
+def test_the_group_is_cleared_only_when_asked(text):
+    assert vectorize(text).clear_group is False
+
+
+def test_naming_a_group_beside_any_product_keeps_the_named_group():
+    result = vectorize("다른 제품 말고 비데만 보여줘")
+    assert result.product_group == "비데" and result.clear_group is False
