@@ -35,21 +35,26 @@ def test_recommend_sessions_stay_independent(engine):
         assert [p.code for p in rec.top] == [p.code for p in expected[index]]
 
 
-QUESTIONS = ["정수기 사용자 수", "제품별 사용자 수", "연령대별 사용자 수", "average age of bidet users",
-             "가구원수별 평균 예산", "top 3 products", "식기세척기 사용자의 평균 나이", "매트리스 사용자 수"]
+FOLLOW_UPS = [("정수기 사용자 수", "그럼 40대는?"), ("제품별 사용자 수", "그 중 4인 가족만"),
+              ("average age of bidet users", "what about air purifiers?"), ("연령대별 사용자 수", "식기세척기만"),
+              ("가구원수별 평균 예산", "그럼 30대는?"), ("top 3 products", "only for people in their 50s"),
+              ("식기세척기 사용자의 평균 나이", "그럼 매트리스는?"), ("매트리스 사용자 수", "그 중 1인 가구는?")]
 
 
-def test_analytics_sessions_stay_independent(engine):
-    expected = {q: engine.ask(q, ChatSession()).rows for q in QUESTIONS}
+def conversation_of_two(engine, pair):
+    session = ChatSession()
+    first = engine.ask(pair[0], session)
+    second = engine.ask(pair[1], session)
+    return first, second, session
 
-    def follow_up(index):
-        session = ChatSession()
-        question = QUESTIONS[index % len(QUESTIONS)]
-        first = engine.ask(question, session)
-        return question, first, session
 
+def test_analytics_follow_ups_stay_in_their_own_conversation(engine):
+    """Each thread's follow-up must build on its own first question, never on another thread's."""
+    expected = {pair: [a.rows for a in conversation_of_two(engine, pair)[:2]] for pair in FOLLOW_UPS}
+    pairs = [FOLLOW_UPS[i % len(FOLLOW_UPS)] for i in range(THREADS)]
     with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(follow_up, range(THREADS)))
-    for question, answer, session in results:
-        assert answer.rows == expected[question]
-        assert [turn.question for turn in session.sql_history] == [question]
+        results = list(pool.map(lambda pair: (pair, *conversation_of_two(engine, pair)), pairs))
+    for pair, first, second, session in results:
+        assert [first.rows, second.rows] == expected[pair]
+        assert [turn.question for turn in session.sql_history] == list(pair)
+        assert first.sql != second.sql

@@ -48,12 +48,10 @@ def snapshot(directory: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def hostile_engine(tmp_path_factory):
-    from db.build import build_database
-
-    directory = tmp_path_factory.mktemp("unchanged")
-    url = f"sqlite:///{directory / 'customers.db'}"
-    build_database(url, rows=500, seed=11)
+def hostile_engine(small_db):
+    """The suite's shared database, so the session-end check in conftest covers these inputs too."""
+    directory = Path(make_url(small_db).database).parent
+    url = small_db
     manager.reset_for_tests()
     plugin = ScriptedPlugin()
     manager.get_plugin_manager().register(plugin)
@@ -93,5 +91,4 @@ def test_hostile_inputs_change_nothing(hostile_engine):
 def test_a_normal_question_still_works_afterwards(hostile_engine):
     engine, _ = hostile_engine
     answer = engine.ask("제품별 사용자 수", ChatSession())
-    assert sum(row[-1] for row in answer.rows) == 500
-    assert make_url(engine.settings.database_url).database.endswith("customers.db")
+    assert sum(row[-1] for row in answer.rows) == engine.run_sql("SELECT COUNT(*) FROM customer").rows[0][0] > 0
