@@ -77,6 +77,8 @@ def main() -> None:
         print(f"{name:48} {len(samples):5d} {statistics.median(samples):9.3f} {percentile(samples, 0.95):9.3f}")
     ratio = statistics.median(keras) / statistics.median(ours)
     print(f"\nmodel.predict p50 / recommend path p50 = {ratio:.0f}x")
+    like_for_like = statistics.median(batch) / statistics.median(numpy_only)
+    print(f"model.predict_on_batch p50 / NumPy forward pass p50 = {like_for_like:.0f}x  (model evaluation alone)")
 
 
 if __name__ == "__main__":

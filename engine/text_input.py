@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from engine.errors import EmptyInput, InputTooLong, UnsupportedLanguage
 
@@ -11,16 +10,15 @@ from engine.errors import EmptyInput, InputTooLong, UnsupportedLanguage
 _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
-def is_hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3" or "\u3131" <= ch <= "\u318e" or "\u1100" <= ch <= "\u11ff"
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e\u1100-\u11ff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def detect_language(text: str) -> str:
     """The language a reply should use: 'ko' unless English letters clearly outweigh the Hangul.
     A Hangul syllable carries about three Latin letters' worth, so "How many 정수기 users?" is English
     and "제품별 users 수" Korean; text with no letters at all is answered in Korean, the company's own."""
-    hangul = sum(1 for ch in text if is_hangul(ch))
-    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    hangul, latin = len(_HANGUL.findall(text)), len(_LATIN.findall(text))
     return "ko" if hangul * 3 >= latin else "en"
 
 
@@ -37,8 +35,8 @@ def validate_message(text: str | None, max_chars: int) -> tuple[str, str]:
     cleaned = clean_text(text)
     if not cleaned:
         raise EmptyInput()
-    letters = [ch for ch in cleaned if unicodedata.category(ch).startswith("L")]
-    supported = [ch for ch in letters if is_hangul(ch) or ("a" <= ch.lower() <= "z")]
-    if letters and len(supported) * 2 < len(letters):
+    letters = sum(1 for ch in cleaned if ch.isalpha())
+    supported = len(_HANGUL.findall(cleaned)) + len(_LATIN.findall(cleaned))
+    if letters and supported * 2 < letters:
         raise UnsupportedLanguage()
     return cleaned, detect_language(cleaned)
