@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from db.schema import SCHEMA_TEXT
 from engine.answers import append_sql, compose_answer
-from engine.charts import choose_chart, wants_sql
+from engine.charts import choose_chart, is_follow_up, wants_chart, wants_sql
 from engine.errors import CannotAnswer, ChatError, QueryFailed
 from engine.session import ChatSession
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult, Turn
@@ -100,8 +100,10 @@ class AnalyticsPipeline:
         columns, rows = list(outcome.columns), [list(row) for row in outcome.rows]
         show_sql = wants_sql(question)
         text = self.write_answer(question, language, generator, sql, columns, rows, outcome.truncated, show_sql)
-        chart = self.choose_chart(columns, rows, question)
+        chart_wanted = wants_chart(question) or (session.chart_wanted and is_follow_up(question))
+        chart = self.choose_chart(columns, rows, question, chart_wanted)
         self.remember_turn(session, question, sql)
+        session.chart_wanted = chart_wanted
         return AnalyticsAnswer(
             question=question, language=language, backend=generator.backend_id, sql=sql, columns=columns,
             rows=rows, truncated=outcome.truncated, answer=text, chart=chart, show_sql=show_sql,
@@ -154,8 +156,8 @@ class AnalyticsPipeline:
             text = compose_answer(question, language, columns, rows, sql=sql, truncated=truncated)
         return append_sql(text, sql, language) if show_sql else text
 
-    def choose_chart(self, columns: list[str], rows: list[list], question: str) -> dict | None:
-        return choose_chart(columns, rows, question)
+    def choose_chart(self, columns: list[str], rows: list[list], question: str, wanted: bool) -> dict | None:
+        return choose_chart(columns, rows, question, asked=wanted)
 
     def remember_turn(self, session: ChatSession, question: str, sql: str) -> None:
         session.remember_sql(question, sql, keep=self.history_turns)

@@ -20,6 +20,10 @@ _PIE = re.compile(r"파이|원 ?그래프|" + _EN.format("pie"), re.I)
 _BAR = re.compile(r"막대|" + _EN.format("bars?"), re.I)
 _LINE = re.compile(r"꺾은선|선 ?그래프|추이|" + _EN.format(r"line|trend"), re.I)
 _SHARE_WORDS = re.compile(r"비율|비중|점유율|" + _EN.format(r"shares?|ratios?|proportions?|percentages?"), re.I)
+# Openings that make a question a follow-up ("그럼 40대는?", "what about air purifiers?"): it inherits
+# the previous turn's wish for a chart, as the SQL generator carries its filters.
+_FOLLOW_UP = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|그\s*중|이\s*중|이번엔|이번에는|대신|또)|"
+                        + _EN.format(r"^\s*(?:what|how)\s+about|^\s*(?:and|only|now|then|also|instead)"), re.I)
 MAX_PIE_SLICES = 12
 
 
@@ -27,18 +31,22 @@ def wants_chart(question: str) -> bool:
     return bool(_CHART.search(question or ""))
 
 
+def is_follow_up(question: str) -> bool:
+    return bool(_FOLLOW_UP.search(question or ""))
+
+
 def wants_sql(question: str) -> bool:
     """The prototype put the query in its reply when asked for it (sql, 쿼리, query)."""
     return bool(_SQL.search(question or ""))
 
 
-def choose_chart(columns: list[str], rows: list, question: str) -> dict | None:
+def choose_chart(columns: list[str], rows: list, question: str, *, asked: bool | None = None) -> dict | None:
     """A {"type", "x", "y", "title", "data", ...} spec, or None unless asked for and drawable.
 
     `data` rows are keyed by the x/y (and color) column names, so `pd.DataFrame(spec["data"])` feeds
     `gr.BarPlot(x=spec["x"], y=spec["y"])` directly; x values are already human labels.
     """
-    if not rows or not wants_chart(question):
+    if not rows or not (wants_chart(question) if asked is None else asked):
         return None
     labels, numbers = split_columns(columns, rows)
     if not labels or not numbers:

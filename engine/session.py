@@ -11,6 +11,7 @@ class ChatSession:
     carried: dict[str, float] = field(default_factory=dict)  # features stated in earlier turns
     carried_group: str | None = None
     sql_history: list[Turn] = field(default_factory=list)  # earlier analytics question/SQL, oldest first
+    chart_wanted: bool = False  # the last analytics turn asked for a chart; its follow-ups get one too
 
     def remember_features(
         self, stated: dict[str, float | None], group: str | None, clear_group: bool = False

@@ -278,3 +278,15 @@ def test_rules_unanswerable_question_suggests_three_questions(rules_pipeline):
         pipeline.answer("오늘 날씨 어때?", "ko", rules, session)
     assert len(caught.value.suggestions) == 3
     assert session.sql_history == []
+
+
+def test_a_follow_up_keeps_the_chart_the_conversation_asked_for(small_db):
+    from engine.app import Engine
+    from engine.settings import offline_settings
+
+    engine = Engine(offline_settings(database_url=small_db))
+    session = ChatSession()
+    assert engine.ask("제품별 사용자수를 그래프로 보여줘", session).chart is not None
+    follow_up = engine.ask("그럼 40대는?", session)
+    assert follow_up.chart is not None and "40" in follow_up.sql
+    assert engine.ask("정수기 사용자 수", session).chart is None  # a new question starts plain again
