@@ -37,7 +37,7 @@ def offline_env(**extra: str) -> dict[str, str]:
     """The process environment without cloud settings, on the rules backends."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BEDROCK_", "OPENAI_"))}
     env.update(VECTORIZER="rules", SQL_GENERATOR="rules", GRADIO_ANALYTICS_ENABLED="False",
-               TF_CPP_MIN_LOG_LEVEL="3", HF_HUB_OFFLINE="1", **extra)
+               TF_CPP_MIN_LOG_LEVEL="3", HF_HUB_OFFLINE="1", MALLOC_ARENA_MAX="2", **extra)  # as scripts/start.sh
     return env
 
 
