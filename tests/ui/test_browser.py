@@ -4,14 +4,11 @@
 """
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
-from engine.app import Engine
 from engine.paths import ROOT
-from engine.settings import offline_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -24,25 +21,9 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def app(small_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
-    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-    import demo
-
-    engine = Engine(offline_settings(database_url=small_db))
-    blocks = demo.build_demo(engine)
-    try:
-        _, url, _ = demo.launch(blocks, engine.settings, server_port=free_port(), prevent_thread_lock=True, quiet=True)
-        yield url, engine
-    finally:
-        blocks.close()
+def app(running_app):
+    return running_app
 
 
 @pytest.fixture

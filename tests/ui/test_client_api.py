@@ -1,31 +1,12 @@
 """The two named endpoints through gradio_client, against the app launched on 127.0.0.1 with rules backends."""
-import socket
-
 import pytest
 
-from engine.app import Engine
 from engine.settings import offline_settings
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def app_url(small_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
-    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-    import demo
-
-    settings = offline_settings(database_url=small_db)
-    app = demo.build_demo(Engine(settings))
-    try:
-        _, url, _ = demo.launch(app, settings, server_port=free_port(), prevent_thread_lock=True, quiet=True)
-        yield url
-    finally:
-        app.close()
+def app_url(running_app):
+    return running_app[0]
 
 
 def test_recommend_and_analytics_endpoints(app_url):
