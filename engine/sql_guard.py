@@ -28,6 +28,7 @@ SAFE_SQLITE_FUNCTIONS = frozenset({
     "length", "octet_length", "lower", "upper", "substr", "substring", "instr", "replace",
     "trim", "ltrim", "rtrim", "hex", "unicode", "char", "like", "glob",
     "date", "time", "datetime", "julianday", "strftime", "unixepoch", "timediff",
+    "current_date", "current_time", "current_timestamp",
     "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
     "lag", "lead", "first_value", "last_value", "nth_value",
 })

@@ -248,7 +248,8 @@ _FUNCTION_CALLS = {
     "like": "like('정수기%', prdtCd)", "glob": "glob('*1', prdtCd)", "date": "date('2024-01-31', '+1 day')",
     "time": "time('12:00:00')", "datetime": "datetime('2024-01-01')", "julianday": "julianday('2024-01-01')",
     "strftime": "strftime('%Y', '2024-05-01')", "unixepoch": "unixepoch('2024-01-01')",
-    "timediff": "timediff('2024-01-02', '2024-01-01')", "row_number": "row_number() OVER (ORDER BY age)",
+    "timediff": "timediff('2024-01-02', '2024-01-01')", "current_date": "CURRENT_DATE",
+    "current_time": "CURRENT_TIME", "current_timestamp": "CURRENT_TIMESTAMP", "row_number": "row_number() OVER (ORDER BY age)",
     "rank": "rank() OVER (ORDER BY age)", "dense_rank": "dense_rank() OVER (ORDER BY age)",
     "percent_rank": "percent_rank() OVER (ORDER BY age)", "cume_dist": "cume_dist() OVER (ORDER BY age)",
     "ntile": "ntile(4) OVER (ORDER BY age)", "lag": "lag(age) OVER (ORDER BY id)",
@@ -300,4 +301,12 @@ def test_a_result_too_large_to_show_is_refused_not_loaded(tmp_path):
         db.run(doubling)
     assert "MB" in caught.value.message("en") and "MB" in caught.value.message("ko")
     assert len(db.run("SELECT id FROM customer").rows) > 0
+    db.close()
+
+
+def test_the_guard_and_the_connection_agree_on_current_date(tmp_path):
+    path = tmp_path / "today.db"
+    make_fixture_db(path)
+    db = ReadOnlyDatabase(f"sqlite:///{path}")
+    assert len(db.run("SELECT CURRENT_DATE AS today, CURRENT_TIMESTAMP AS now").rows[0][0]) == 10
     db.close()
