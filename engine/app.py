@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 
-from engine.errors import UnknownBackend
+from engine.errors import ModelUnavailable
 from engine.session import ChatSession
 from engine.text_input import validate_message
 from engine.vector import FeatureBounds, VectorReport, build_report, checked_result
@@ -87,8 +87,15 @@ class Engine:
     # --- recommendation -----------------------------------------------------------------------
     @property
     def bounds(self) -> FeatureBounds:
+        """Training-range bounds and medians from the metadata beside MODEL_PATH (no model load, no TensorFlow)."""
         if self._bounds is None:
-            self._bounds = FeatureBounds.load()
+            from models.serving import load_metadata
+
+            try:
+                metadata = load_metadata(self.settings.model_path)
+            except ModelUnavailable:
+                metadata = None  # vectorizing still works on the documented fallback ranges
+            self._bounds = FeatureBounds.from_metadata(metadata)
         return self._bounds
 
     def vectorize(self, text: str, session: ChatSession | None = None, backend: str | None = None) -> VectorReport:
@@ -167,11 +174,3 @@ class Engine:
 
     def run_sql(self, sql: str):
         return self.database.run(sql)
-
-
-def known_backends(engine: Engine, kind: str) -> list[str]:
-    table = engine.registry.vectorizers if kind == "vectorizer" else engine.registry.sql_generators
-    return sorted(table)
-
-
-__all__ = ["Engine", "UnknownBackend", "known_backends"]

@@ -1,20 +1,18 @@
 """Turns a backend's reading of the text into the model's input: sources, carried values, defaults, clamping."""
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 
 from engine.errors import BackendOutputInvalid
 from engine.features import FEATURE_INFO, FEATURES, PRODUCT_GROUPS
-from engine.paths import MODEL_METADATA_FILE
 from engine.session import ChatSession
 from plugins.base import VectorizeResult
 
 
 @dataclass(frozen=True)
 class FeatureBounds:
-    """Training-range bounds and medians; read from the model's metadata JSON, so no TensorFlow import."""
+    """Training-range bounds and medians from the model's metadata; documented fallbacks where it has none."""
 
     low: dict[str, float]
     high: dict[str, float]
@@ -30,13 +28,6 @@ class FeatureBounds:
             high[name] = float(stat.get("max", info.high))
             median[name] = float(stat.get("median", info.fallback_default))
         return cls(low, high, median)
-
-    @classmethod
-    def load(cls, path=MODEL_METADATA_FILE) -> "FeatureBounds":
-        try:
-            return cls.from_metadata(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            return cls.from_metadata(None)
 
 
 @dataclass

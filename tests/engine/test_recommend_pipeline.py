@@ -106,3 +106,25 @@ def test_asking_for_other_products_drops_the_carried_group(engine):
     assert [p.code for p in second.top] == [labels[i] for i in np.argsort(-probs)[:3]]
     third = engine.recommend("30평이에요", session)
     assert third.vector.product_group is None
+
+
+def test_clamping_bounds_come_from_the_metadata_beside_model_path(tmp_path):
+    import json
+
+    from engine.paths import MODEL_METADATA_FILE
+
+    metadata = json.loads(MODEL_METADATA_FILE.read_text(encoding="utf-8"))
+    metadata["feature_stats"]["age"]["max"] = 70.0
+    (tmp_path / "recommender.json").write_text(json.dumps(metadata), encoding="utf-8")
+    engine = Engine(offline_settings(model_path=tmp_path / "recommender.keras"))
+    report = engine.vectorize("85살이에요")
+    assert report.features["age"] == 70.0 and report.clamped["age"] == {"stated": 85.0, "used": 70.0}
+
+
+def test_without_metadata_vectorizing_falls_back_to_the_documented_ranges(tmp_path):
+    from engine.features import FEATURE_INFO
+
+    engine = Engine(offline_settings(model_path=tmp_path / "missing.keras"))
+    report = engine.vectorize("150살")
+    assert report.features["age"] == FEATURE_INFO["age"].high
+    assert report.features["houseHold"] == FEATURE_INFO["houseHold"].fallback_default
