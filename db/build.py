@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, Connection
 
 from db.catalog import PRODUCTS
 from db.schema import Base, Customer, Product
+from engine.database_url import parse_database_url
 from engine.errors import BadInput
 
 if TYPE_CHECKING:
@@ -41,16 +41,9 @@ MAX_ROWS = 10_000_000
 _ensure_lock = threading.Lock()
 
 
-def _parse_url(url: str) -> URL:
-    try:
-        return make_url(url)
-    except ArgumentError:
-        raise BadInput("DATABASE_URL is not a valid SQLAlchemy URL") from None
-
-
 def sqlite_file(url: str | URL) -> Path | None:
     """The file behind a SQLite URL, or None for in-memory SQLite and other databases."""
-    parsed = _parse_url(url) if isinstance(url, str) else url
+    parsed = parse_database_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
@@ -119,7 +112,7 @@ def _build_sqlite_file(parsed: URL, target: Path, customers: pd.DataFrame) -> No
 
 def build_database(url: str, rows: int = 70_000, seed: int = 42, csv_path: Path | None = None) -> dict:
     """Create both tables and fill them from the generator, or from `csv_path` (then `rows`/`seed` are unused)."""
-    parsed = _parse_url(url)
+    parsed = parse_database_url(url)
     target = sqlite_file(parsed)
     if parsed.get_backend_name() == "sqlite" and target is None:
         raise BadInput("an in-memory SQLite database would vanish after the build; give a file path")

@@ -84,7 +84,10 @@ def _serve_requests(engine, args, out) -> int:
     """Single text or a batch; a batch line that fails prints its error object and the batch goes on."""
     if args.batch is None:
         return _emit(_one_request(engine, args.command, args.text, args.backend), out) or 0
-    source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
+    try:
+        source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read the batch file ({exc.strerror or type(exc).__name__})") from None
     worst = 0
     with source:
         for line in source:
@@ -94,7 +97,16 @@ def _serve_requests(engine, args, out) -> int:
             except ChatError as exc:
                 _emit(exc.to_json(_language_of(text)), out)
                 worst = 1 if 1 in (worst, exc.exit_code) else max(worst, exc.exit_code)
+            except Exception as exc:  # one line's bug must not cost the lines after it
+                _emit(_internal_error(exc), out)
+                worst = 1
     return worst
+
+
+def _internal_error(exc: Exception) -> dict:
+    """Details go to stderr by type and frames only; the JSON says no more than that something broke."""
+    log.error("internal error: %s", describe_unexpected(exc))
+    return {"error": f"internal error: {type(exc).__name__}", "code": "internal_error", "refused": False}
 
 
 def _run(args, out) -> int:
@@ -152,7 +164,6 @@ def main(argv: list[str] | None = None) -> int:
     except ChatError as exc:
         _emit(exc.to_json(_language_of(text)), out)
         return exc.exit_code
-    except Exception as exc:  # the contract promises JSON even for bugs; details go to stderr only
-        log.error("internal error: %s", describe_unexpected(exc))
-        _emit({"error": f"internal error: {type(exc).__name__}", "code": "internal_error", "refused": False}, out)
+    except Exception as exc:  # the contract promises JSON even for bugs
+        _emit(_internal_error(exc), out)
         return 1

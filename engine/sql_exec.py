@@ -15,12 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import QueuePool
 
 from db.schema import ALLOWED_TABLES
+from engine.database_url import parse_database_url
 from engine.errors import BadInput, ChatError, QueryFailed, QueryInterrupted, SqlRefused
 from engine.sql_guard import ENGINE_DIALECT, SAFE_SQLITE_FUNCTIONS, check_sql, dialect_for_url, translate_sql
 
@@ -97,11 +98,8 @@ class ReadOnlyDatabase:
         self.max_rows = int(max_rows)
         self.max_chars = int(max_chars)
         self.use_parser = use_parser
-        self.dialect = dialect_for_url(url)
-        try:
-            parsed = make_url(url)
-        except (ArgumentError, ValueError):
-            raise BadInput("the database URL could not be read") from None
+        parsed = parse_database_url(url)
+        self.dialect = dialect_for_url(parsed)
         if self.dialect == "sqlite":
             self._engine = _sqlite_engine(parsed, self.max_chars)
         elif self.dialect == "postgres":

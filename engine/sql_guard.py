@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.tokens import TokenType
 
 from db.schema import ALLOWED_TABLES, Base
+from engine.database_url import parse_database_url
 from engine.errors import BadInput, SqlRefused
 
 # SQLite's own names for the functions a read-only analytics query may call. The connection's authorizer
@@ -82,12 +81,9 @@ _ECHO_LIMIT = 24
 ENGINE_DIALECT = "sqlite"
 
 
-def dialect_for_url(url: str) -> str:
+def dialect_for_url(url) -> str:
     """The sqlglot dialect that parses SQL for the database behind a SQLAlchemy URL."""
-    try:
-        backend = make_url(url).get_backend_name()
-    except (ArgumentError, ValueError):
-        raise BadInput("the database URL could not be read") from None
+    backend = parse_database_url(url).get_backend_name()
     if backend not in _SQLGLOT_DIALECTS:
         raise BadInput(f"unsupported database type {backend[:_ECHO_LIMIT]!r}")
     return _SQLGLOT_DIALECTS[backend]

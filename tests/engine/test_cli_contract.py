@@ -19,7 +19,7 @@ def cli_env(small_db):
     return env
 
 
-def run_cli(env, *args, stdin=None, check_tf=False):
+def run_cli(env, *args, stdin=None):
     code = "import sys; from engine.cli import main; rc = main(sys.argv[1:]); "
     code += "print('TF-IMPORTED' if 'tensorflow' in sys.modules else 'NO-TF', file=sys.stderr); sys.exit(rc)"
     proc = subprocess.run(
@@ -137,3 +137,19 @@ def test_export_kb_leaves_the_held_out_pairs_out(cli_env, tmp_path):
     pairs = load_pairs()
     assert payload["documents"] == sum(1 for p in pairs if p.split != "eval")
     assert len(list((tmp_path / "kb").glob("*.metadata.json"))) == payload["documents"]
+
+
+def test_a_missing_batch_file_is_bad_input(cli_env, tmp_path):
+    proc = run_cli(cli_env, "vectorize", "--batch", str(tmp_path / "nowhere.txt"))
+    assert proc.returncode == 2
+    [payload] = only_json(proc.stdout)
+    assert payload["refused"] is True and "batch file" in payload["error"]
+
+
+def test_a_database_url_with_a_bad_port_is_bad_input_without_echoing_it(cli_env):
+    env = {**cli_env, "DATABASE_URL": "postgresql://user:s3cret@host:notaport/db"}
+    for args in (("build-db", "--rows", "10"), ("run-sql", "SELECT 1")):
+        proc = run_cli(env, *args)
+        assert proc.returncode == 2, proc.stderr
+        [payload] = only_json(proc.stdout)
+        assert payload["refused"] is True and "s3cret" not in proc.stdout + proc.stderr
