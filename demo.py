@@ -12,6 +12,7 @@ import threading
 
 import gradio as gr
 
+from engine.errors import ChatError
 from engine.session import ChatSession
 from ui import handlers, render
 from ui.labels import both, text
@@ -206,10 +207,11 @@ def main(argv=None) -> None:
     if warning:
         print(warning, file=sys.stderr)
     engine = Engine(settings)
-    for kind in ("vectorizer", "sql_generator"):  # say it at start-up, not only at the first chat
-        fallback = engine.fallback_for(kind)
-        if fallback:
-            print(f"WARNING: {fallback['message_en']}", file=sys.stderr)
+    try:
+        for kind in ("vectorizer", "sql_generator"):  # resolve now: a fallback is said at start-up, once
+            engine.backend(kind)
+    except ChatError as exc:
+        raise SystemExit(exc.message("en")) from None
     # Load the model in the background so the first customer does not wait for it.
     threading.Thread(target=lambda: engine.recommender, name="model-warmup", daemon=True).start()
     launch(build_demo(engine), settings)

@@ -23,6 +23,7 @@ class Engine:
         self._lock = threading.Lock()
         self._registry = None
         self._instances: dict[tuple[str, str], Backend] = {}
+        self._resolved: dict[tuple[str, str], tuple[Backend, dict | None]] = {}
         self._bounds: FeatureBounds | None = None
         self._recommender = None
         self._analytics = None
@@ -71,18 +72,21 @@ class Engine:
         }
 
     def backend(self, kind: str, name: str | None = None) -> tuple[Backend, dict | None]:
+        """The backend that will answer for `name` (or the configured one) and the fallback note, if any.
+        Resolved once per name: readiness cannot change under fixed settings, and the warning is said once."""
         name = name or (self.settings.vectorizer if kind == "vectorizer" else self.settings.sql_generator)
-        self._class_for(kind, name)  # unknown names fail loudly, before any fallback
-        fallback = self.fallback_for(kind, name)
+        with self._lock:
+            resolved = self._resolved.get((kind, name))
+        if resolved:
+            return resolved
+        fallback = self.fallback_for(kind, name)  # an unknown name fails loudly here, before any fallback
         if fallback:
             log.warning(fallback["message_en"])
-            name = FALLBACK_BACKEND
-        cls = self._class_for(kind, name)
-        key = (kind, cls.backend_id)
+        cls = self._class_for(kind, FALLBACK_BACKEND if fallback else name)
         with self._lock:
-            if key not in self._instances:
-                self._instances[key] = cls(self.settings)
-            return self._instances[key], fallback
+            instance = self._instances.setdefault((kind, cls.backend_id), cls(self.settings))
+            self._resolved[(kind, name)] = (instance, fallback)
+        return instance, fallback
 
     # --- recommendation -----------------------------------------------------------------------
     @property
@@ -115,7 +119,7 @@ class Engine:
     def recommender(self):
         with self._lock:
             if self._recommender is None:
-                from models.serving import Recommender  # the only place the app pulls in TensorFlow
+                from models.serving import Recommender  # NumPy only; TensorFlow stays out of serving
 
                 self._recommender = Recommender.load(self.settings.model_path)
             return self._recommender
@@ -128,9 +132,9 @@ class Engine:
         recommender = self.recommender  # load before touching the session, so a failure changes nothing
         report = self.vectorize(text, session, backend)
         labels = list(recommender.class_labels)
-        probabilities = recommender.predict_proba([report.vector()])[0]
-        rec = Recommendation(vector=report, top=rank(probabilities, labels, report.product_group))
-        rec.drivers, rec.ask_next = explain(recommender.predict_proba, report, labels, self.bounds)
+        probabilities, drivers, ask_next = explain(recommender.predict_proba, report, labels, self.bounds)
+        rec = Recommendation(vector=report, top=rank(probabilities, labels, report.product_group),
+                             drivers=drivers, ask_next=ask_next)
         rec.reply = compose_reply(rec)
         return rec
 
@@ -140,15 +144,10 @@ class Engine:
         with self._lock:
             if self._database is None:
                 from db.build import ensure_database
-                from engine.sql_exec import ReadOnlyDatabase
+                from engine.sql_exec import from_settings
 
-                url = ensure_database(self.settings)
-                self._database = ReadOnlyDatabase(
-                    url,
-                    timeout_seconds=self.settings.sql_timeout_seconds,
-                    max_rows=self.settings.sql_max_rows,
-                    max_chars=self.settings.sql_max_chars,
-                )
+                ensure_database(self.settings)
+                self._database = from_settings(self.settings)
             return self._database
 
     @property
@@ -157,10 +156,10 @@ class Engine:
         with self._lock:
             if self._analytics is None:
                 from engine.analytics import AnalyticsPipeline
-                from engine.retrieval import KnowledgeBase
+                from engine.retrieval import cached_knowledge_base
 
                 self._analytics = AnalyticsPipeline(
-                    database, KnowledgeBase.load(), history_turns=self.settings.sql_history_turns
+                    database, cached_knowledge_base(), history_turns=self.settings.sql_history_turns
                 )
             return self._analytics
 

@@ -143,9 +143,7 @@ def _run(args, out) -> int:
     if args.batch is None and args.text is None:
         raise BadInput(f"{args.command} needs the text, or --batch FILE")
     kind = "sql_generator" if args.command == "sql" else "vectorizer"
-    fallback = engine.fallback_for(kind, args.backend)  # an unknown backend id is refused here
-    if fallback:
-        print(fallback["message_en"], file=sys.stderr)
+    engine.backend(kind, args.backend)  # an unknown id is refused before any line; a fallback is said once
     return _serve_requests(engine, args, out)
 
 

@@ -60,9 +60,10 @@ def rank(probabilities: np.ndarray, labels: list[str], group: str | None, top_n:
     return [Pick(codes[i], PRODUCTS_BY_CODE[codes[i]].group, float(probs[i])) for i in order]
 
 
-def explain(predict, report: VectorReport, labels: list[str], bounds: FeatureBounds) -> tuple[list[str], str | None]:
-    """Sensitivity in one batch: how far the top pick falls when a stated fact is replaced by its median,
-    and how far the ranking moves when an assumed fact swings across its range."""
+def explain(predict, report: VectorReport, labels: list[str], bounds: FeatureBounds):
+    """One batched forward pass: the customer's probabilities (row 0), then sensitivity — how far the top
+    pick falls when a stated fact is replaced by its median, and how far the ranking moves when an assumed
+    fact swings across its range. Returns (probabilities, drivers, ask_next)."""
     base = np.array(report.vector(), dtype=np.float32)
     stated = [n for n in FEATURES if report.sources[n] in ("extracted", "carried")]
     assumed = [n for n in FEATURES if report.sources[n] == "default"]
@@ -86,4 +87,4 @@ def explain(predict, report: VectorReport, labels: list[str], bounds: FeatureBou
         low_row, high_row = probs[offset + 2 * i], probs[offset + 2 * i + 1]
         swings[name] = float(np.abs(low_row - probs[0]).sum() + np.abs(high_row - probs[0]).sum())
     ask_next = max(swings, key=lambda n: (swings[n], -FEATURES.index(n))) if swings else None
-    return drivers, ask_next
+    return probs[0], drivers, ask_next
