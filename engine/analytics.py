@@ -4,17 +4,16 @@ Input validation happens before this, in the engine facade; every statement runs
 """
 from __future__ import annotations
 
-import math
 import re
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 
 from db.schema import SCHEMA_TEXT
 from engine.answers import append_sql, compose_answer
 from engine.charts import choose_chart, is_follow_up, wants_chart, wants_sql
 from engine.errors import CannotAnswer, ChatError, QueryFailed
 from engine.session import ChatSession
+from engine.sql_exec import json_value
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult, Turn
 
 MAX_DB_RETRIES = 2
@@ -45,26 +44,18 @@ class AnalyticsAnswer:
             "backend": self.backend,
             "sql": self.sql,
             "columns": list(self.columns),
-            "rows": [[_plain(value) for value in row] for row in self.rows],
+            "rows": [[json_value(value) for value in row] for row in self.rows],
             "answer": self.answer,
             "chart": self.chart,
             "truncated": self.truncated,
             "show_sql": self.show_sql,
             "examples": [{"question": e.question, "sql": e.sql, "score": e.score} for e in self.examples],
             "attempts": [dict(a) for a in self.attempts],
+            "raw": self.raw,
             "language": self.language,
             "elapsed_ms": round(self.elapsed_ms, 3),
             "fallback": self.fallback,
         }
-
-
-def _plain(value):
-    """JSON-safe cell: PostgreSQL may hand back Decimal, and NaN is not JSON."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    return float(value) if isinstance(value, Decimal) else str(value)
 
 
 class AnalyticsPipeline:

@@ -55,7 +55,7 @@ class QueryResult:
     def to_json(self) -> dict:
         return {
             "columns": list(self.columns),
-            "rows": [[_json_value(value) for value in row] for row in self.rows],
+            "rows": [[json_value(value) for value in row] for row in self.rows],
             "truncated": self.truncated,
             "elapsed_ms": round(self.elapsed_ms, 2),
         }
@@ -66,7 +66,8 @@ def _plain_row(row) -> list:
     return [float(value) if isinstance(value, Decimal) else value for value in row]
 
 
-def _json_value(value):
+def json_value(value):
+    """A JSON-safe cell: non-finite floats and bytes become text, dates ISO strings."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):

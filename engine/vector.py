@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 
 from engine.errors import BackendOutputInvalid
@@ -74,7 +75,7 @@ def checked_result(result: VectorizeResult, backend: str) -> VectorizeResult:
     for name, value in result.features.items():
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
             raise BackendOutputInvalid(f"{name} is not a finite number", backend=backend)
     if result.product_group is not None and result.product_group not in PRODUCT_GROUPS:
         raise BackendOutputInvalid("unknown product group", backend=backend)
