@@ -29,13 +29,14 @@ class AnalyticsAnswer:
     columns: list[str]
     rows: list[list]
     truncated: bool
-    answer: str
+    answer: str  # what the user reads: the prose, plus the SQL block when they asked for it
     chart: dict | None
     show_sql: bool
     examples: list[Example]
     attempts: list[dict]  # each {"sql", "error"}: every statement tried, the last one is the one answered
     raw: str  # the backend's raw output for the answered attempt
     elapsed_ms: float
+    prose: str = ""  # the answer without the SQL block, for front ends that render the SQL themselves
     fallback: dict | None = None  # set by the engine when the configured backend was unavailable
 
     def to_json(self) -> dict:
@@ -90,14 +91,15 @@ class AnalyticsPipeline:
             break
         columns, rows = list(outcome.columns), [list(row) for row in outcome.rows]
         show_sql = wants_sql(question)
-        text = self.write_answer(question, language, generator, sql, columns, rows, outcome.truncated, show_sql)
+        prose = self.write_answer(question, language, generator, sql, columns, rows, outcome.truncated)
+        text = append_sql(prose, sql, language) if show_sql else prose
         chart_wanted = wants_chart(question) or (session.chart_wanted and is_follow_up(question))
         chart = self.choose_chart(columns, rows, question, chart_wanted)
         self.remember_turn(session, question, sql)
         session.chart_wanted = chart_wanted
         return AnalyticsAnswer(
             question=question, language=language, backend=generator.backend_id, sql=sql, columns=columns,
-            rows=rows, truncated=outcome.truncated, answer=text, chart=chart, show_sql=show_sql,
+            rows=rows, truncated=outcome.truncated, answer=text, prose=prose, chart=chart, show_sql=show_sql,
             examples=examples, attempts=attempts, raw=result.raw,
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
@@ -141,11 +143,9 @@ class AnalyticsPipeline:
         return f"The previous SQL failed.\nSQL: {sql}\nDatabase error: {error.detail or error.message('en')}"
 
     def write_answer(self, question: str, language: str, generator: SqlGenerator, sql: str, columns: list[str],
-                     rows: list[list], truncated: bool, show_sql: bool) -> str:
+                     rows: list[list], truncated: bool) -> str:
         text = generator.write_answer(question, language, columns, rows)
-        if not text:
-            text = compose_answer(question, language, columns, rows, sql=sql, truncated=truncated)
-        return append_sql(text, sql, language) if show_sql else text
+        return text or compose_answer(question, language, columns, rows, sql=sql, truncated=truncated)
 
     def choose_chart(self, columns: list[str], rows: list[list], question: str, wanted: bool) -> dict | None:
         return choose_chart(columns, rows, question, asked=wanted)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import sqlglot
@@ -285,7 +286,14 @@ def _describe_listing(columns, rows, lang: str) -> str:
     return f"Found {len(rows):,} rows; see the table."
 
 
+def sql_block(sql: str) -> str:
+    """A fenced block longer than any backtick run in the SQL, so the SQL cannot close it early."""
+    longest = max((len(run) for run in re.findall(r"`+", sql)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}sql\n{sql}\n{fence}"
+
+
 def append_sql(answer: str, sql: str, language: str) -> str:
     """The prototype showed the query in the reply when asked; a fenced block keeps it copyable."""
     lead = "실행한 쿼리예요:" if language == "ko" else "Here is the SQL I ran:"
-    return f"{answer}\n\n{lead}\n```sql\n{sql.strip()}\n```"
+    return f"{answer}\n\n{lead}\n{sql_block(sql.strip())}"

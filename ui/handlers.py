@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import gradio as gr
 import pandas as pd
 
+from engine.answers import append_sql, sql_block
 from engine.errors import ChatError, describe_unexpected
 from engine.session import ChatSession
 from engine.text_input import detect_language
@@ -179,23 +180,10 @@ def _result_outputs(columns: list[str], rows: list[list]) -> tuple[Any, Any]:
     return gr.update(value=table, visible=True), gr.update(value=write_csv(columns, rows), visible=True)
 
 
-def _sql_fence(sql: str) -> str:
-    """A fenced block longer than any backtick run in the SQL, so the SQL cannot close it early."""
-    longest, run = 0, 0
-    for ch in sql:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}sql\n{sql}\n{fence}"
-
-
-def answer_message(answer: str, sql: str, show_sql: bool) -> str:
-    """The answer escaped as text; the SQL the engine appended when asked for it stays a code block,
-    re-fenced so backticks inside the SQL cannot end the block early."""
-    suffix = f"\n```sql\n{sql.strip()}\n```"
-    if show_sql and answer.endswith(suffix):
-        return f"{render.literal(answer[: -len(suffix)])}\n{_sql_fence(sql.strip())}"
-    return render.literal(answer)
+def answer_message(answer, lang: str) -> str:
+    """The prose escaped as text; the SQL, when asked for, as the engine's backtick-safe code block."""
+    prose = render.literal(answer.prose or answer.answer)
+    return append_sql(prose, answer.sql, lang) if answer.show_sql else prose
 
 
 def _rows_note(count: int, truncated: bool, lang: str) -> str:
@@ -218,7 +206,7 @@ def analytics_turn(engine, message: str, history: list[dict], session: ChatSessi
         return AnalyticsView(chat, gr.skip(), session, getattr(exc, "sql", None) or "", gr.skip(),
                              gr.update(value=None, visible=False), gr.update(value=None, visible=False),
                              hidden, hidden, hidden, None)
-    reply = answer_message(answer.answer, answer.sql, answer.show_sql)
+    reply = answer_message(answer, answer.language)
     chat = _with(history, *_user_bubble(message), _assistant(reply))
     table, csv_file = _result_outputs(answer.columns, answer.rows)
     bar, line, pie = chart_updates(answer.chart)
@@ -230,7 +218,7 @@ def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None) ->
     """The SQL box's text through the same guard as generated SQL; a refusal changes nothing but the chat."""
     lang = reply_language(None, history)
     label = text("run_sql", lang) if lang else both("run_sql")
-    asked = {"role": "user", "content": f"▶ {render.literal(label)}\n\n{_sql_fence(sql or '')}"}
+    asked = {"role": "user", "content": f"▶ {render.literal(label)}\n\n{sql_block(sql or '')}"}
     try:
         result = engine.run_sql(sql or "")  # an empty box gets the guard's own "there is no SQL statement"
     except Exception as exc:

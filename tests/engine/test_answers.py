@@ -221,3 +221,11 @@ def test_a_share_within_each_first_grouping_says_so():
     assert ko.startswith("가구원 수별 제품군 비중은 1인 가구 · 정수기가 70.0%로 가장 높고")
     en = compose_answer("product group share by household size", "en", columns, rows, sql=sql)
     assert en.startswith("Share of each product group within its household size: highest for 1-person")
+
+
+def test_sql_with_backticks_cannot_close_its_block_early():
+    sql = "SELECT '```' AS fence, COUNT(*) AS users FROM customer"
+    answer = append_sql("총 3명이에요.", sql, "ko")
+    fence = answer.splitlines()[-1]
+    assert set(fence) == {"`"} and len(fence) == 4
+    assert answer.splitlines()[-2] == sql and answer.count(fence) == 2
