@@ -32,16 +32,6 @@ def chart_frame(spec: dict) -> pd.DataFrame:
     return pd.DataFrame(points, columns=names)
 
 
-def frame_from_result(spec: dict, columns: list[str], rows: list[list]) -> dict | None:
-    """Re-point an earlier chart at an edited query's rows when the result still has the chart's columns."""
-    wanted = [spec.get("x"), spec.get("y")] + ([spec["color"]] if spec.get("color") else [])
-    if any(name not in columns for name in wanted):
-        return None
-    at = [columns.index(name) for name in wanted]
-    data = [{name: row[i] for name, i in zip(wanted, at)} for row in rows]
-    return {**spec, "data": data, "x_order": None}
-
-
 def _slice_path(cx: float, cy: float, r: float, start: float, end: float) -> str:
     x1, y1 = cx + r * math.sin(start), cy - r * math.cos(start)
     x2, y2 = cx + r * math.sin(end), cy - r * math.cos(end)

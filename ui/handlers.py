@@ -17,11 +17,12 @@ import gradio as gr
 import pandas as pd
 
 from engine.answers import append_sql, sql_block
+from engine.charts import choose_chart
 from engine.errors import ChatError, describe_unexpected
 from engine.session import ChatSession
 from engine.text_input import detect_language
 from ui import render
-from ui.charts import chart_frame, frame_from_result, pie_svg
+from ui.charts import chart_frame, pie_svg
 from ui.labels import both, text
 
 log = logging.getLogger(__name__)
@@ -228,7 +229,9 @@ def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None) ->
     note = (_rows_note(len(result.rows), result.truncated, note_lang) + " "
             + text("elapsed", note_lang).format(ms=result.elapsed_ms))
     table, csv_file = _result_outputs(result.columns, result.rows)
-    redrawn = frame_from_result(chart, list(result.columns), result.rows) if chart else None
+    # Redrawn by the engine's own chart choice, so labels read as before (30대, not 30); the earlier
+    # chart's title stands in for the question that asked for it.
+    redrawn = choose_chart(list(result.columns), result.rows, chart.get("title") or "", asked=True) if chart else None
     bar, line, pie = chart_updates(redrawn)
     return EditedSqlView(_with(history, asked, _assistant(render.literal(note))), table, csv_file, bar, line, pie)
 

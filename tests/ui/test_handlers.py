@@ -64,7 +64,7 @@ def test_sessions_are_isolated_and_carry_their_own_facts(engine):
     handlers.recommend_turn(engine, "I'm 70 and live alone", [], bob, None)
     second = handlers.recommend_turn(engine, "30평이고 정수기 보고 있어요", first.history, alice, None)
     assert alice.carried["age"] == 35 and bob.carried["age"] == 70
-    assert "houseHold" not in bob.carried or bob.carried["houseHold"] == 1
+    assert bob.carried["houseHold"] == 1
     assert "이전 대화" in second.panel  # age and household were carried from the first turn
     assert len(second.history) == 4
 
@@ -169,13 +169,19 @@ def test_edited_drop_is_refused_as_a_chat_message_and_changes_nothing(engine):
 
 def test_edited_select_updates_the_table_and_redraws_the_chart(engine):
     asked = handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], ChatSession(), None)
-    edited = asked.sql.rstrip().rstrip(";") if "LIMIT" in asked.sql.upper() else asked.sql.rstrip().rstrip(";") + " LIMIT 3"
+    edited = asked.sql.rstrip().rstrip(";") + " LIMIT 3"
     view = handlers.run_edited_sql(engine, edited, asked.history, asked.chart)
-    rows = len(view.table["value"])
-    assert 1 <= rows <= 3
+    assert len(view.table["value"]) == 3
     visible = [u for u in (view.bar, view.line, view.pie) if u.get("visible")]
-    assert len(visible) == 1
-    assert str(rows) in view.history[-1]["content"]
+    assert len(visible) == 1 and len(visible[0]["value"]) == 3
+
+
+def test_rerunning_a_band_query_keeps_the_labels_people_read(engine):
+    asked = handlers.analytics_turn(engine, "연령대별 사용자 수 그래프", [], ChatSession(), None)
+    view = handlers.run_edited_sql(engine, asked.sql, asked.history, asked.chart)
+    before = [u for u in (asked.bar, asked.line) if u.get("visible")][0]["value"]
+    after = [u for u in (view.bar, view.line) if u.get("visible")][0]["value"]
+    assert list(after.iloc[:, 0]) == list(before.iloc[:, 0]) and str(after.iloc[0, 0]).endswith("대")
 
 
 def test_empty_edited_sql_says_the_sql_box_is_empty(engine):
