@@ -15,6 +15,7 @@ from typing import Callable
 from engine.errors import (
     BackendError,
     BackendNotConfigured,
+    BackendOutputInvalid,
     BackendThrottled,
     BackendTimeout,
     ChatError,
@@ -143,6 +144,8 @@ def map_error(exc: Exception, backend: str) -> ChatError:
         return BackendError(f"connection failed ({type(exc).__name__})", backend=backend)
     if isinstance(exc, (bce.BotoCoreError, u3.HTTPError, OSError)):
         return BackendError(type(exc).__name__, backend=backend)
+    if isinstance(exc, ValueError):  # UnicodeDecodeError, JSONDecodeError: a reply botocore could not read
+        return BackendOutputInvalid(f"unreadable reply ({type(exc).__name__})", backend=backend)
     raise exc
 
 
