@@ -26,7 +26,7 @@ class _Columns:
 
     def __call__(self, column: str) -> str:
         if column == FEE:
-            return "p.monthlyFee"
+            return "p.monthlyFee" if self.joined else "monthlyFee"  # bare when only `product` is queried
         return f"c.{column}" if self.joined else column
 
 
@@ -88,21 +88,25 @@ def _catalog(intent: Intent, language: str) -> str:
     name = "name_ko" if language == "ko" else "name_en"
     col = _Columns(False, language)
     kinds = ("product", FEE)
-    where = _where(intent.filters, col, kinds).replace("p.monthlyFee", "monthlyFee")
+    where = _where(intent.filters, col, kinds)
     columns = f"prdtCd, prdtGrpCd, {name} AS productName, monthlyFee"
     return f"SELECT {columns} FROM product{where} ORDER BY prdtGrpCd, monthlyFee"
 
 
 def _rows(intent: Intent) -> str:
-    col = _Columns(False, "en")
+    """Customer rows; a fee condition joins the catalogue in, like every other query that names a fee."""
+    joined = _needs_join(intent)
+    col = _Columns(joined, "en")
+    source = "customer c JOIN product p ON p.prdtCd = c.prdtCd" if joined else "customer"
     limit = f" LIMIT {intent.limit}" if intent.limit else ""
     where = _where(intent.filters, col)
     if intent.row_column is None:
-        columns = "id, age, houseHold, amt, size, score, discRate, prdtGrpCd, prdtCd"
-        return f"SELECT {columns} FROM customer{where} ORDER BY id{limit}"
-    columns = ["id", "age"] + ([intent.row_column] if intent.row_column != "age" else []) + ["prdtCd"]
+        names = ["id", "age", "houseHold", "amt", "size", "score", "discRate", "prdtGrpCd", "prdtCd"]
+        return f"SELECT {', '.join(map(col, names))} FROM {source}{where} ORDER BY {col('id')}{limit}"
+    names = ["id", "age"] + ([intent.row_column] if intent.row_column != "age" else []) + ["prdtCd"]
     direction = "ASC" if intent.order == "asc" else "DESC"
-    return f"SELECT {', '.join(columns)} FROM customer{where} ORDER BY {intent.row_column} {direction}, id{limit}"
+    order = f"{col(intent.row_column)} {direction}, {col('id')}"
+    return f"SELECT {', '.join(map(col, names))} FROM {source}{where} ORDER BY {order}{limit}"
 
 
 def render(intent: Intent, language: str) -> str:

@@ -26,6 +26,14 @@ C = "FROM customer"
 SHARE_ALL = "ROUND(100.0 * COUNT(*) / (SELECT COUNT(*) FROM customer), 1)"
 
 CASES = [
+    # customer lists filtered by the product's fee join the catalogue in
+    ("top 5 customers by budget using the cheapest product",
+     "SELECT c.id, c.age, c.amt, c.prdtCd FROM customer c JOIN product p ON p.prdtCd = c.prdtCd "
+     "WHERE p.monthlyFee = (SELECT MIN(monthlyFee) FROM product) ORDER BY c.amt DESC, c.id LIMIT 5", True),
+    ("월 요금 3만원 이상 고객 목록",
+     "SELECT c.id, c.age, c.houseHold, c.amt, c.size, c.score, c.discRate, c.prdtGrpCd, c.prdtCd "
+     "FROM customer c JOIN product p ON p.prdtCd = c.prdtCd WHERE p.monthlyFee >= 30000 ORDER BY c.id LIMIT 100",
+     True),
     # counts
     ("전체 사용자 수 알려줘", f"SELECT COUNT(id) {C}", False),
     ("How many customers are there?", f"SELECT COUNT(id) {C}", False),
