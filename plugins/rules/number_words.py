@@ -34,6 +34,12 @@ _EN_UNIT_WORDS = "|".join(sorted(_EN_UNITS, key=len, reverse=True))
 _EN_TEN_WORDS = "|".join(_EN_TENS)
 _EN_DIGIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
 ENGLISH = rf"\b(?:(?:{_EN_TEN_WORDS})(?:[- ](?:{_EN_DIGIT_WORDS})\b)?|(?:{_EN_UNIT_WORDS}))\b"
+# Twenty to ninety-nine spelled out: unambiguous numbers wherever they stand (units like "one" are not).
+ENGLISH_TENS = rf"\b(?:{_EN_TEN_WORDS})(?:[- ](?:{_EN_DIGIT_WORDS}))?\b"
+# "in their thirties": the decade each word names, shared by the vectorizer and the SQL parser.
+EN_DECADES = {"teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fourties": 40, "fifties": 50,
+              "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
+EN_DECADE_WORDS = "|".join(EN_DECADES)
 
 _EN_COMPOUND = re.compile(rf"({_EN_TEN_WORDS})(?:[- ](\w+))?$")
 

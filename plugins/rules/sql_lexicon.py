@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from plugins.rules.number_words import EN_DECADE_WORDS, ENGLISH_TENS
 from plugins.rules.sql_intent import FEE
 
 # Customer columns the parser can aggregate or filter on; FEE is the product catalogue's monthly fee.
@@ -338,9 +339,8 @@ EN_NUMBER_WORD = re.compile(
     r"largest|highest|lowest|smallest|biggest|oldest|youngest|models?|or\b))?"
 )
 KO_NUMBER_WORD = re.compile(r"(?<![가-힣\d])(다섯|여섯|일곱|여덟|아홉|한|두|세|네|열)\s*(명|개|식구|가지|사람|인)")
-EN_DECADES = {"teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
-              "seventies": 70, "eighties": 80}
-EN_DECADE_WORD = re.compile(r"\b(" + "|".join(EN_DECADES) + r")\b")
+EN_DECADE_WORD = re.compile(rf"\b({EN_DECADE_WORDS})\b")
+EN_TENS_WORD = re.compile(ENGLISH_TENS)
 MONEY_MAN_CHEON = re.compile(r"(\d+(?:\.\d+)?)\s*만\s*(\d+)\s*천\s*원?")
 MONEY_MAN = re.compile(r"(\d+(?:\.\d+)?)\s*만\s*원?(?!\s*(?:명|개))")
 MONEY_WON = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{4,})\s*(?:원|won\b|krw\b)|(?:₩|krw)\s*(\d{1,3}(?:,\d{3})+|\d{4,})")

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from plugins.rules import sql_lexicon as lx
+from plugins.rules.number_words import EN_DECADES, parse_number
 from plugins.rules.sql_intent import FEE, Condition, Filter
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -33,7 +34,8 @@ def normalize(text: str) -> str:
     text = text.translate(str.maketrans({"∼": "~", "〜": "~", "–": "-", "—": "-", "’": "'", "‘": "'"}))
     text = _SPACES.sub(" ", _MARKUP.sub(" ", text)).strip()
     text = _THOUSANDS.sub(lambda m: m[0].replace(",", ""), text)
-    text = lx.EN_DECADE_WORD.sub(lambda m: f"{lx.EN_DECADES[m[1]]}s", text)
+    text = lx.EN_DECADE_WORD.sub(lambda m: f"{EN_DECADES[m[1]]}s", text)
+    text = lx.EN_TENS_WORD.sub(lambda m: f"{_int(parse_number(m[0]))}", text)  # twenty-five -> 25
     text = lx.EN_NUMBER_WORD.sub(
         lambda m: f"{m['pre'] or ''}{lx.EN_NUMBERS[m['w']]}{m['post'] or ''}" if m["pre"] or m["post"] else m[0], text
     )

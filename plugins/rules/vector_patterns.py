@@ -11,7 +11,17 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from plugins.rules.number_words import DIGITS, ENGLISH, NATIVE, NATIVE_TENS, SINO, SINO_TENS, parse_number
+from plugins.rules.number_words import (
+    DIGITS,
+    EN_DECADE_WORDS,
+    EN_DECADES,
+    ENGLISH,
+    NATIVE,
+    NATIVE_TENS,
+    SINO,
+    SINO_TENS,
+    parse_number,
+)
 
 M2_PER_PYEONG = 3.3058
 M2_PER_SQFT = 0.09290304
@@ -42,12 +52,10 @@ def _band(match: re.Match) -> float | None:
     elif groups.get("s"):
         decade = parse_number(groups["s"])
     else:
-        decade = _EN_DECADES[groups["w"]]
+        decade = EN_DECADES[groups["w"]]
     return float(decade + _BAND_OFFSETS.get(groups.get("q") or "", 5))
 
 
-_EN_DECADES = {"teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fourties": 40, "fifties": 50,
-               "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
 _BAND_OFFSETS = {"초반": 2, "초": 2, "early": 2, "중반": 5, "mid": 5, "middle": 5, "후반": 8, "말": 8, "late": 8}
 
 
@@ -187,7 +195,7 @@ AGE_RULES = (
     _r("age", r"(?<![\d.])(?P<d>[1-9])0\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
     _r("age", r"(?<![가-힣])(?P<s>[이삼사오육칠팔구]십)\s*대(?:\s*(?P<q>초반|중반|후반|초|말(?![고씀하])))?", _band, rank=2),
     _r("age", r"(?:(?P<q>early|mid|middle|late)[\s-]*)?(?:(?<![\d.])(?P<d>[1-9])0['’]?s\b|"
-              r"\b(?P<w>teens|twenties|thirties|forties|fourties|fifties|sixties|seventies|eighties|nineties)\b)",
+              rf"\b(?P<w>{EN_DECADE_WORDS})\b)",
        _band, rank=2),
 )
 

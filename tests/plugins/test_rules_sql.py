@@ -34,6 +34,9 @@ CASES = [
      "SELECT c.id, c.age, c.houseHold, c.amt, c.size, c.score, c.discRate, c.prdtGrpCd, c.prdtCd "
      "FROM customer c JOIN product p ON p.prdtCd = c.prdtCd WHERE p.monthlyFee >= 30000 ORDER BY c.id LIMIT 100",
      True),
+    # spelled-out numbers and decades read like digits
+    ("customers aged twenty-five or more", f"SELECT COUNT(*) {C} WHERE age >= 25", False),
+    ("How many customers are in their nineties?", f"SELECT COUNT(*) {C} WHERE age BETWEEN 90 AND 99", False),
     # counts
     ("전체 사용자 수 알려줘", f"SELECT COUNT(id) {C}", False),
     ("How many customers are there?", f"SELECT COUNT(id) {C}", False),
