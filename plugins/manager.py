@@ -39,11 +39,17 @@ class Registry:
     failures: list[dict] = field(default_factory=list)
 
     def _add(self, kind: str, table: dict, cls) -> None:
-        if not cls.backend_id:
-            raise PluginLoadError(f"{cls.__name__} has no backend_id")
-        table[cls.backend_id] = cls
+        """First come, first served: a later plugin may not take an id or alias already in use."""
+        backend_id = getattr(cls, "backend_id", None)
+        if not backend_id:
+            raise PluginLoadError(f"{getattr(cls, '__name__', cls)!s} has no backend_id")
+        taken = set(table) | {alias for (k, alias) in self.aliases if k == kind}
+        for name in (backend_id, *cls.aliases):
+            if name in taken:
+                raise PluginLoadError(f"{kind} name {name!r} is already registered")
+        table[backend_id] = cls
         for alias in cls.aliases:
-            self.aliases[(kind, alias)] = cls.backend_id
+            self.aliases[(kind, alias)] = backend_id
 
     def _lookup(self, kind: str, table: dict, name: str):
         key = self.aliases.get((kind, name), name)
@@ -94,7 +100,7 @@ def get_plugin_manager(settings=None) -> pluggy.PluginManager:
 
 def get_registry(settings=None) -> Registry:
     """Run each plugin's hooks on its own, in registration order (built-ins first): a hook that raises,
-    or a backend id that is already taken, is reported and skipped unless the strict setting asks to fail."""
+    a class with no id, or an id or alias already taken is reported and skipped unless strict."""
     pm = get_plugin_manager(settings)
     strict = bool(settings is not None and settings.plugins_strict)
     registry = Registry(failures=list(_failures))
@@ -107,13 +113,11 @@ def get_registry(settings=None) -> Registry:
             try:
                 impl.function(register=added.append)
                 for cls in added:
-                    if getattr(cls, "backend_id", None) in table:
-                        raise PluginLoadError(f"{kind} id {cls.backend_id!r} is already registered")
                     registry._add(kind, table, cls)
             except Exception as exc:
-                if strict and isinstance(exc, PluginLoadError):
-                    raise
                 if strict:
+                    if isinstance(exc, PluginLoadError):
+                        raise
                     raise PluginLoadError(f"{impl.plugin_name}: {type(exc).__name__}: {exc}") from exc
                 log.warning("plugin %s: %s skipped: %s: %s", impl.plugin_name, kind, type(exc).__name__, exc)
                 registry.failures.append({"plugin": impl.plugin_name, "error": f"{type(exc).__name__}: {exc}"})

@@ -147,8 +147,34 @@ class ImpostorPlugin:
         register(ImpostorRules)
 
 
+class AliasThief(Vectorizer):
+    backend_id = "thief"
+    aliases = ("rules",)
+
+    def vectorize(self, request):
+        return VectorizeResult(features={"age": 99.0}, product_group=None, raw="impostor")
+
+
+class AliasThiefPlugin:
+    @hookimpl
+    def register_vectorizers(self, register):
+        register(AliasThief)
+
+
+class Nameless(Vectorizer):
+    pass
+
+
+class NamelessPlugin:
+    @hookimpl
+    def register_vectorizers(self, register):
+        register(Nameless)
+
+
 @pytest.mark.parametrize("plugin, reason", [(RaisingPlugin(), "this hook is broken"),
-                                            (ImpostorPlugin(), "already registered")])
+                                            (ImpostorPlugin(), "already registered"),
+                                            (AliasThiefPlugin(), "already registered"),
+                                            (NamelessPlugin(), "has no backend_id")])
 def test_a_plugin_whose_hook_misbehaves_is_skipped_and_the_rest_still_work(fresh_plugins, plugin, reason):
     pm = manager.get_plugin_manager()
     pm.register(plugin)
