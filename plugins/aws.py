@@ -7,7 +7,6 @@ Error details carry only error codes and status numbers, never payloads, so no s
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from typing import Callable
@@ -20,6 +19,7 @@ from engine.errors import (
     BackendTimeout,
     ChatError,
 )
+from plugins.retry import backoff_delay
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ THROTTLING_CODES = frozenset(
 TIMEOUT_CODES = frozenset({"modeltimeoutexception"})
 # In-stream errors are not retried by botocore; these are the transient ones worth another attempt.
 RETRYABLE_STREAM_CODES = frozenset({"throttlingexception", "internalserverexception", "badgatewayexception"})
-MAX_BACKOFF_SECONDS = 8.0
 
 
 def create_client(service_name: str, settings):
@@ -80,11 +79,6 @@ def is_retryable_stream_error(exc: Exception) -> bool:
     from botocore.exceptions import EventStreamError
 
     return isinstance(exc, EventStreamError) and error_code(exc).lower() in RETRYABLE_STREAM_CODES
-
-
-def backoff_delay(attempt: int, base: float) -> float:
-    """Full-jitter exponential backoff: attempt 1 waits up to `base`, then twice that, capped."""
-    return random.uniform(0, min(MAX_BACKOFF_SECONDS, base * 2 ** (attempt - 1)))
 
 
 def retry_stream_errors(call: Callable, *, attempts: int, backoff: float, backend: str, sleep=time.sleep):

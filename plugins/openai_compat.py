@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 
@@ -13,6 +12,7 @@ from plugins.chat_sql import ChatSqlGenerator
 from plugins.hookspecs import hookimpl
 from plugins.llm_output import parse_vectorizer_output
 from plugins.prompting import require_settings, vectorizer_prompt
+from plugins.retry import backoff_delay
 
 log = logging.getLogger(__name__)
 
@@ -101,10 +101,11 @@ class OpenAIBackend:
         raise AssertionError("unreachable")
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
-        delay = random.uniform(0, self.retry_backoff * 2 ** (attempt - 1))
+        """Our capped backoff, or the server's Retry-After seconds when it asks for longer (bounded too)."""
+        delay = backoff_delay(attempt, self.retry_backoff)
         try:
             return max(delay, min(float(retry_after), MAX_RETRY_AFTER_SECONDS)) if retry_after else delay
-        except ValueError:
+        except ValueError:  # an HTTP-date Retry-After: our own backoff decides
             return delay
 
     def _raise_for_status(self, status: int) -> None:
