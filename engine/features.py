@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.catalog import GROUPS
+
 FEATURES: tuple[str, ...] = ("age", "houseHold", "amt", "size", "score", "discRate")
-SOURCES = ("extracted", "carried", "default")
-PRODUCT_GROUPS: tuple[str, ...] = ("정수기", "공기청정기", "비데", "식기세척기", "매트리스")
+PRODUCT_GROUPS: tuple[str, ...] = GROUPS  # the catalogue is the one list of product groups
 
 
 @dataclass(frozen=True)

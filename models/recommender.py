@@ -7,6 +7,7 @@ from db.catalog import PRODUCT_CODES
 from engine.features import FEATURES
 
 HIDDEN_UNITS: tuple[int, ...] = (30, 15)
+HIDDEN_ACTIVATION = "elu"
 
 
 def build_model(normalizer_data: np.ndarray):
@@ -21,6 +22,6 @@ def build_model(normalizer_data: np.ndarray):
     inputs = keras.Input(shape=(len(FEATURES),), name="features")
     x = normalizer(inputs)
     for i, units in enumerate(HIDDEN_UNITS, start=1):
-        x = keras.layers.Dense(units, activation="elu", name=f"hidden{i}")(x)
+        x = keras.layers.Dense(units, activation=HIDDEN_ACTIVATION, name=f"hidden{i}")(x)
     outputs = keras.layers.Dense(len(PRODUCT_CODES), activation="softmax", name="products")(x)
     return keras.Model(inputs, outputs, name="recommender")

@@ -98,6 +98,8 @@ def train(
         "model": str(model_file),
     }
     model.save(model_file)
+    from models.recommender import HIDDEN_ACTIVATION, HIDDEN_UNITS  # Keras is loaded by now anyway
+
     metadata = {
         "features": list(FEATURES),
         "class_labels": list(PRODUCT_CODES),
@@ -108,7 +110,7 @@ def train(
         "data": {"source": "db.generator.generate_customers", "rows": int(rows), "seed": int(seed),
                  "sha256": fingerprint(frame)},
         "feature_stats": feature_stats(features[train_idx]),
-        "hyperparameters": {"hidden_units": [30, 15], "activation": "elu", "optimizer": "adam",
+        "hyperparameters": {"hidden_units": list(HIDDEN_UNITS), "activation": HIDDEN_ACTIVATION, "optimizer": "adam",
                             "learning_rate": LEARNING_RATE, "batch_size": int(batch_size),
                             "max_epochs": int(epochs), "early_stopping_patience": PATIENCE},
         "seed": int(seed),

@@ -10,8 +10,6 @@ from plugins.llm_output import parse_vectorizer_output
 from plugins.prompting import require_settings, vectorizer_prompt
 
 VECTORIZER_MAX_TOKENS = 300
-SQL_MAX_TOKENS = 800
-ANSWER_MAX_TOKENS = 400
 
 
 class ConverseBackend:
@@ -54,8 +52,6 @@ class BedrockConverseVectorizer(ConverseBackend, Vectorizer):
 
 class BedrockConverseSqlGenerator(ConverseBackend, ChatSqlGenerator):
     description = "Amazon Bedrock Converse API with prompts/sql_system.txt and retrieved examples as few-shot turns"
-    sql_max_tokens = SQL_MAX_TOKENS
-    answer_max_tokens = ANSWER_MAX_TOKENS
 
     def complete(self, system: str | None, turns: list[tuple[str, str]], max_tokens: int) -> str:
         return self.converse(turns, system=system, max_tokens=max_tokens)

@@ -10,13 +10,12 @@ from dataclasses import asdict, dataclass, field, replace
 FEE = "monthlyFee"
 # Filter kinds in WHERE order; a follow-up's filter replaces the earlier filter of the same kind.
 FILTER_KINDS = ("product", "age", "houseHold", "amt", "size", "score", "discRate", FEE)
-AGGREGATES = ("count", "avg", "min", "max", "sum")
 PRODUCT_DIMS = ("prdtCd", "productName")
 
 
 @dataclass(frozen=True)
 class Measure:
-    func: str  # one of AGGREGATES
+    func: str  # count, avg, min, max or sum
     column: str | None = None  # None for count
 
     @property

@@ -12,7 +12,7 @@ import json
 import re
 import unicodedata
 
-from engine.features import FEATURES, PRODUCT_GROUPS
+from engine.features import FEATURES
 from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
 from plugins.rules.household import compose_household
 from plugins.rules.product_groups import detect_clear, detect_group
@@ -199,8 +199,6 @@ class RulesVectorizer(Vectorizer):
 
     def vectorize(self, request: VectorizeRequest) -> VectorizeResult:
         features, group, raw = read_text(request.text)
-        if group not in PRODUCT_GROUPS:
-            group = None
         return VectorizeResult(
             features=features,
             product_group=group,
