@@ -47,10 +47,6 @@ def connection_only(hostile_dir):
     db.close()
 
 
-def test_corpus_is_big_enough():
-    assert len(HOSTILE) >= 30
-
-
 @pytest.mark.parametrize("sql", HOSTILE, ids=range(len(HOSTILE)))
 def test_guarded_path_refuses_and_changes_nothing(guarded, hostile_dir, sql):
     before = snapshot(hostile_dir)
@@ -80,17 +76,12 @@ def test_connection_layer_denies_schema_reads_on_its_first_statement(hostile_dir
 
 
 @pytest.mark.parametrize("sql", [
-    "SELECT printf('%.*c', 100000000, 'x')",
-    "SELECT replace(hex(zeroblob(10)), '0', printf('%.*c', 1000000, 'x'))",
     "WITH RECURSIVE r(s) AS (SELECT 'x' UNION ALL SELECT s || s FROM r) SELECT length(s) FROM r",
+    "WITH RECURSIVE r(s) AS (SELECT 'x' UNION ALL SELECT replace(s, 'x', 'xx') FROM r) SELECT length(s) FROM r",
 ])
-def test_memory_bombs_are_stopped_by_the_value_size_limit(guarded, hostile_dir, sql):
-    """SQLite either errors ("string or blob too big") or, for printf, returns NULL instead of a huge value."""
+def test_memory_bombs_built_from_admitted_functions_hit_the_value_size_limit(guarded, hostile_dir, sql):
+    """Every function here passes the guard; what stops them is SQLITE_LIMIT_LENGTH ('string or blob too big')."""
     before = snapshot(hostile_dir)
-    try:
-        rows = guarded.run(sql).rows
-    except ChatError as exc:
-        assert exc.message("en")
-    else:
-        assert rows and all(value is None for row in rows for value in row)
+    with pytest.raises(QueryFailed, match="too big"):
+        guarded.run(sql)
     assert snapshot(hostile_dir) == before

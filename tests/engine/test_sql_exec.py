@@ -302,11 +302,3 @@ def test_a_result_too_large_to_show_is_refused_not_loaded(tmp_path):
     assert "MB" in caught.value.message("en") and "MB" in caught.value.message("ko")
     assert len(db.run("SELECT id FROM customer").rows) > 0
     db.close()
-
-
-def test_the_guard_and_the_connection_agree_on_current_date(tmp_path):
-    path = tmp_path / "today.db"
-    make_fixture_db(path)
-    db = ReadOnlyDatabase(f"sqlite:///{path}")
-    assert len(db.run("SELECT CURRENT_DATE AS today, CURRENT_TIMESTAMP AS now").rows[0][0]) == 10
-    db.close()

@@ -3,17 +3,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from engine.app import Engine
 from engine.session import ChatSession
 
 THREADS = 16
 
 
 @pytest.fixture(scope="module")
-def engine(small_db):
-    from engine.settings import offline_settings
-
-    return Engine(offline_settings(database_url=small_db))
+def engine(analytics_engine):
+    return analytics_engine
 
 
 def conversation(engine, index):
