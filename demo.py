@@ -8,7 +8,6 @@ import functools
 import logging
 import os
 import sys
-import threading
 
 import gradio as gr
 
@@ -212,8 +211,10 @@ def main(argv=None) -> None:
             engine.backend(kind)
     except ChatError as exc:
         raise SystemExit(exc.message("en")) from None
-    # Load the model in the background so the first customer does not wait for it.
-    threading.Thread(target=lambda: engine.recommender, name="model-warmup", daemon=True).start()
+    try:  # loading the NumPy weights takes ~0.1 s: do it now so a missing model is said at start-up
+        engine.recommender
+    except ChatError as exc:
+        print(f"WARNING: {exc.message('en')} The recommendation tab will say so until it is trained.", file=sys.stderr)
     launch(build_demo(engine), settings)
 
 

@@ -52,7 +52,8 @@ def format_probability(probability: float) -> str:
     return "<1%" if probability < 0.005 else f"{probability:.0%}"
 
 
-def _fee(code: str, lang: str) -> str:
+def format_fee(code: str, lang: str) -> str:
+    """A product's monthly fee as the chat and the 'show vector' panel both write it."""
     fee = PRODUCTS_BY_CODE[code].monthly_fee
     return f"월 {fee:,}원" if lang == "ko" else f"{fee:,} KRW/month"
 
@@ -68,7 +69,7 @@ def compose_reply(rec: Recommendation) -> str:
     for i, pick in enumerate(rec.top, 1):
         product = PRODUCTS_BY_CODE[pick.code]
         fit = "적합도" if lang == "ko" else "fit"
-        lines.append(f"{i}. {product.name(lang)} ({pick.code}) — {_fee(pick.code, lang)} · {fit} {format_probability(pick.probability)}")
+        lines.append(f"{i}. {product.name(lang)} ({pick.code}) — {format_fee(pick.code, lang)} · {fit} {format_probability(pick.probability)}")
     stated = [n for n, s in report.sources.items() if s in ("extracted", "carried")]
     assumed = [n for n, s in report.sources.items() if s == "default"]
     if rec.drivers:

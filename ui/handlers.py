@@ -6,9 +6,9 @@ the generic message; the details of the latter go to the log only, never to the 
 from __future__ import annotations
 
 import csv
-import json
 import logging
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,9 +18,10 @@ import pandas as pd
 
 from engine.answers import append_sql, sql_block
 from engine.charts import choose_chart
-from engine.errors import ChatError, describe_unexpected
+from engine.errors import ChatError, ModelUnavailable, describe_unexpected
 from engine.session import ChatSession
 from engine.text_input import detect_language
+from models.serving import load_metadata
 from ui import render
 from ui.charts import chart_frame, pie_svg
 from ui.labels import both, text
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 SHOWN_INPUT_CHARS = 300  # an over-long message is echoed shortened; the error says how long it was
 _csv_dir: Path | None = None
+CSV_KEEP_SECONDS = 3600
 
 
 class RecommendView(NamedTuple):
@@ -133,9 +135,18 @@ def clear_recommend() -> tuple[list, str, ChatSession, str]:
 
 # --- analytics ----------------------------------------------------------------------------------
 def _csv_path() -> Path:
+    """A fresh file in this process's CSV folder; files older than CSV_KEEP_SECONDS are removed as we go,
+    so a long-running server does not fill its disk with downloads nobody fetched."""
     global _csv_dir
     if _csv_dir is None or not _csv_dir.exists():
         _csv_dir = Path(tempfile.mkdtemp(prefix="rentalchat-csv-"))
+    cutoff = time.time() - CSV_KEEP_SECONDS
+    for old in _csv_dir.glob("query-*.csv"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:  # another session's request removed it first
+            pass
     return _csv_dir / f"query-{uuid.uuid4().hex[:12]}.csv"
 
 
@@ -289,8 +300,10 @@ def model_view(model_path) -> tuple[str, Any, Any]:
     """Read on each page load, so a model trained after launch shows up without a restart."""
     folder = Path(model_path).parent
     try:
-        metadata = json.loads(Path(model_path).with_suffix(".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        metadata = load_metadata(model_path)
+    except ModelUnavailable:
+        metadata = None
+    if not isinstance(metadata, dict):
         metadata = None
     images = []
     for name in ("training_history.png", "confusion_matrix.png"):

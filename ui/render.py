@@ -7,6 +7,7 @@ import re
 
 from db.catalog import group_name
 from engine.features import FEATURE_INFO, FEATURES
+from engine.replies import format_fee, format_probability
 from ui.labels import both, text
 
 BAR_CELLS = 10
@@ -104,17 +105,13 @@ def probability_bars(top: list[dict], lang: str) -> str:
     items = []
     for pick in top:
         share = max(0.0, min(1.0, float(pick["probability"]))) * 100
-        fee = f"월 {pick['monthly_fee']:,}원" if lang == "ko" else f"{pick['monthly_fee']:,} KRW/mo"
+        fee = format_fee(pick["prdtCd"], lang)
         items.append(
             f'<li><div class="rc-bar-label"><span>{esc(pick["name"])} <code>{esc(pick["prdtCd"])}</code></span>'
-            f'<span class="rc-muted">{esc(fee)} · {_share_text(share)}</span></div>'
+            f'<span class="rc-muted">{esc(fee)} · {format_probability(share / 100)}</span></div>'
             f'<div class="rc-bar"><div class="rc-bar-fill" style="width:{share:.1f}%"></div></div></li>'
         )
     return f'<h4>{esc(text("top_products", lang))}</h4><ol class="rc-bars">{"".join(items)}</ol>'
-
-
-def _share_text(share: float) -> str:
-    return "<1%" if 0 < share < 0.5 else f"{share:.0f}%"
 
 
 def empty_panel(key: str) -> str:

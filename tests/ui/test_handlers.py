@@ -2,6 +2,9 @@
 import csv
 import json
 import logging
+import os
+import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -288,3 +291,17 @@ def test_pie_legend_never_shows_a_percentage_as_a_count():
     assert "35.4%" in svg and "35 ·" not in svg
     counts = {**spec, "y": "users", "data": [{"prdtGrpCd": "정수기", "users": 24770}, {"prdtGrpCd": "비데", "users": 45230}]}
     assert "24,770 · 35.4%" in pie_svg(counts)
+
+
+def test_old_csv_downloads_are_pruned_as_new_ones_are_written():
+    first = Path(handlers.write_csv(["a"], [[1]]))
+    os.utime(first, (time.time() - handlers.CSV_KEEP_SECONDS - 10,) * 2)
+    second = Path(handlers.write_csv(["a"], [[2]]))
+    assert second.exists() and not first.exists()
+
+
+def test_model_tab_survives_metadata_that_is_not_an_object(tmp_path):
+    (tmp_path / "recommender.json").write_text("[1, 2, 3]", encoding="utf-8")
+    card, history, confusion = handlers.model_view(tmp_path / "recommender.keras")
+    assert isinstance(card, str) and card
+    assert history["visible"] is False and confusion["visible"] is False
