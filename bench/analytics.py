@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.eval_sql import database_url, make_engine  # noqa: E402  (needs the path above)
+from bench.common import percentile  # noqa: E402  (needs the path above)
+from bench.eval_sql import database_url, make_engine  # noqa: E402
 
 GOAL_P50_MS = 20.0
 
@@ -34,11 +35,6 @@ QUESTIONS: dict[str, list[tuple[str, ...]]] = {
     "several aggregates": [("정수기 사용자 수와 평균 나이",), ("count and average age of mattress customers",)],
     "follow-up": [("정수기 사용자 수 알려줘", "그럼 40대는?"), ("How many air purifier customers?", "what about bidets?")],
 }
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def time_type(engine, conversations: list[tuple[str, ...]], rounds: int) -> tuple[list[float], list[float], list[str]]:

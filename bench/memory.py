@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import rss_mb  # noqa: E402
+from bench.eval_sql import database_url  # noqa: E402
 from bench.load import ANALYTICS, RECOMMEND  # noqa: E402
 
 
@@ -23,9 +24,14 @@ def main() -> None:
 
     from engine.app import Engine
     from engine.settings import offline_settings
+
+    with database_url(None) as url:  # a throwaway 70,000-row database, like the other benchmarks
+        measure(Engine(offline_settings(database_url=url)), args)
+
+
+def measure(engine, args) -> None:
     from ui.handlers import api_analytics, api_recommend
 
-    engine = Engine(offline_settings())
     api_recommend(engine, RECOMMEND[0])
     api_analytics(engine, ANALYTICS[0])
     print(f"warm: {rss_mb(os.getpid()):.0f} MB")

@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import percentile  # noqa: E402  (needs the path above)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 TEXTS = [
@@ -24,11 +26,6 @@ TEXTS = [
     "60대 초반, 혼자 살아요, 비데 추천해 주세요",
     "a couple with two kids, air purifier, 84㎡",
 ]
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def measure(fn, inputs, rounds: int) -> list[float]:
@@ -62,7 +59,7 @@ def main() -> None:
 
     ours = measure(lambda text: engine.recommend(text, ChatSession()), TEXTS, args.requests)
     rounds = max(30, args.requests // 5)  # model.predict is ~100x slower; fewer rounds keep the run short
-    keras = measure(lambda v: model.predict(np.array([v], dtype="float32"), verbose=0), vectors, rounds)
+    predict_ms = measure(lambda v: model.predict(np.array([v], dtype="float32"), verbose=0), vectors, rounds)
     batch = measure(lambda v: model.predict_on_batch(np.array([v], dtype="float32")), vectors, rounds)
     numpy_only = measure(lambda v: engine.recommender.predict_proba([v]), vectors, args.requests)
 
@@ -70,12 +67,12 @@ def main() -> None:
         ("recommend path (rules + NumPy model + reply)", ours),
         ("NumPy forward pass only", numpy_only),
         ("model.predict_on_batch", batch),
-        ("model.predict", keras),
+        ("model.predict", predict_ms),
     ]
     print(f"{'path':48} {'n':>5} {'p50 ms':>9} {'p95 ms':>9}")
     for name, samples in rows:
         print(f"{name:48} {len(samples):5d} {statistics.median(samples):9.3f} {percentile(samples, 0.95):9.3f}")
-    ratio = statistics.median(keras) / statistics.median(ours)
+    ratio = statistics.median(predict_ms) / statistics.median(ours)
     print(f"\nmodel.predict p50 / recommend path p50 = {ratio:.0f}x")
     like_for_like = statistics.median(batch) / statistics.median(numpy_only)
     print(f"model.predict_on_batch p50 / NumPy forward pass p50 = {like_for_like:.0f}x  (model evaluation alone)")
