@@ -6,9 +6,9 @@ from engine.app import Engine
 from engine.errors import BackendOutputInvalid
 from engine.session import ChatSession
 from engine.settings import offline_settings
-from plugins import manager
 from plugins.base import Vectorizer, VectorizeResult
 from plugins.hookspecs import hookimpl
+from plugin_helpers import registered
 
 
 class Scripted(Vectorizer):
@@ -27,14 +27,8 @@ class ScriptedPlugin:
 
 @pytest.fixture
 def engine():
-    manager.reset_for_tests()
-    plugin = ScriptedPlugin()
-    manager.get_plugin_manager().register(plugin)
-    try:
+    with registered(ScriptedPlugin()):
         yield Engine(offline_settings())
-    finally:
-        manager.get_plugin_manager().unregister(plugin)
-        manager.reset_for_tests()
 
 
 @pytest.mark.parametrize("output, reason", [

@@ -11,9 +11,9 @@ from engine.errors import ChatError
 from engine.session import ChatSession
 from engine.settings import offline_settings
 from hostile_corpus import HOSTILE
-from plugins import manager
 from plugins.base import SqlGenerator, SqlResult
 from plugins.hookspecs import hookimpl
+from plugin_helpers import registered
 
 HOSTILE_QUESTIONS = [
     "'; DROP TABLE customer; --",
@@ -51,15 +51,8 @@ def snapshot(directory: Path) -> dict[str, str]:
 def hostile_engine(small_db):
     """The suite's shared database, so the session-end check in conftest covers these inputs too."""
     directory = Path(make_url(small_db).database).parent
-    url = small_db
-    manager.reset_for_tests()
-    plugin = ScriptedPlugin()
-    manager.get_plugin_manager().register(plugin)
-    try:
-        yield Engine(offline_settings(database_url=url, sql_timeout_seconds=0.3)), directory
-    finally:
-        manager.get_plugin_manager().unregister(plugin)
-        manager.reset_for_tests()
+    with registered(ScriptedPlugin()):
+        yield Engine(offline_settings(database_url=small_db, sql_timeout_seconds=0.3)), directory
 
 
 def test_hostile_inputs_change_nothing(hostile_engine):

@@ -5,9 +5,9 @@ from engine.app import Engine
 from engine.errors import InputTooLong
 from engine.session import ChatSession
 from engine.settings import offline_settings
-from plugins import manager
 from plugins.base import SqlGenerator, SqlResult, Vectorizer, VectorizeResult
 from plugins.hookspecs import hookimpl
+from plugin_helpers import registered
 
 HUGE = ("35살 4인 가족 정수기 " * 8_000)[:100_000]
 
@@ -42,15 +42,9 @@ class CountingPlugin:
 
 @pytest.fixture
 def engine(small_db):
-    manager.reset_for_tests()
     CountingVectorizer.calls = CountingSql.calls = 0  # each test counts only its own calls
-    plugin = CountingPlugin()
-    manager.get_plugin_manager().register(plugin)
-    try:
+    with registered(CountingPlugin()):
         yield Engine(offline_settings(database_url=small_db))
-    finally:
-        manager.get_plugin_manager().unregister(plugin)
-        manager.reset_for_tests()
 
 
 def test_huge_text_is_refused_before_any_backend(engine):
