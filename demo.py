@@ -11,7 +11,7 @@ import sys
 
 import gradio as gr
 
-from engine.errors import ChatError
+from core.errors import ChatError
 from engine.session import ChatSession
 from ui import handlers, render
 from ui.labels import both, text

@@ -38,7 +38,7 @@ QUESTIONS: dict[str, list[tuple[str, ...]]] = {
 
 
 def time_type(engine, conversations: list[tuple[str, ...]], rounds: int) -> tuple[list[float], list[float], list[str]]:
-    from engine.errors import ChatError
+    from core.errors import ChatError
     from engine.session import ChatSession
 
     whole, db, errors = [], [], []

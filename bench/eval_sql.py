@@ -90,7 +90,7 @@ def make_engine(backend: str, url: str):
 
 
 def evaluate(engine, backend: str, pairs) -> list[dict]:
-    from engine.errors import ChatError
+    from core.errors import ChatError
     from engine.session import ChatSession
 
     outcomes = []
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from db.knowledge_base import load_pairs
-    from engine.paths import KNOWLEDGE_BASE_FILE
+    from core.paths import KNOWLEDGE_BASE_FILE
 
     pairs = [p for p in load_pairs(KNOWLEDGE_BASE_FILE) if p.split == "eval"]
     with database_url(args.database) as url:

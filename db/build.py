@@ -23,8 +23,8 @@ from sqlalchemy.engine import URL, Connection
 
 from db.catalog import PRODUCTS
 from db.schema import Base, Customer, Product
-from engine.database_url import parse_database_url
-from engine.errors import BadInput
+from db.database_url import parse_database_url
+from core.errors import BadInput
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.vocabulary import GROUP_NAMES_EN, GROUPS, PRODUCT_CODES, group_name  # noqa: F401 (re-exported)
+
 
 @dataclass(frozen=True)
 class Product:
@@ -20,14 +22,6 @@ class Product:
     def description(self, lang: str) -> str:
         return self.description_ko if lang == "ko" else self.description_en
 
-
-GROUP_NAMES_EN = {
-    "정수기": "water purifier",
-    "공기청정기": "air purifier",
-    "비데": "bidet",
-    "식기세척기": "dishwasher",
-    "매트리스": "mattress",
-}
 
 PRODUCTS: tuple[Product, ...] = (
     Product("정수기1", "정수기", "슬림 냉정수기", "Slim chilled water purifier", 19_900,
@@ -52,10 +46,7 @@ PRODUCTS: tuple[Product, ...] = (
             "정기 케어 서비스가 포함된 포켓스프링 매트리스", "Pocket-spring mattress with regular care service"),
 )
 
-PRODUCT_CODES: tuple[str, ...] = tuple(p.code for p in PRODUCTS)
 PRODUCTS_BY_CODE: dict[str, Product] = {p.code: p for p in PRODUCTS}
-GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in PRODUCTS))
 
-
-def group_name(group: str, lang: str) -> str:
-    return group if lang == "ko" else GROUP_NAMES_EN[group]
+if tuple(p.code for p in PRODUCTS) != PRODUCT_CODES or {p.group for p in PRODUCTS} != set(GROUPS):
+    raise ImportError("db.catalog and core.vocabulary disagree on the products")  # the model depends on this order

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from db.catalog import GROUPS, PRODUCTS_BY_CODE
-from engine.errors import BadInput
+from core.errors import BadInput
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("age", "houseHold", "amt", "size", "score", "discRate", "prdtGrpCd", "prdtCd")
 COLUMNS: tuple[str, ...] = ("id", *REQUIRED_COLUMNS)

@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from db.catalog import PRODUCT_CODES, PRODUCTS, PRODUCTS_BY_CODE
-from engine.errors import BadInput
-from engine.features import FEATURES
+from core.errors import BadInput
+from core.features import FEATURES
 
 COLUMNS: tuple[str, ...] = ("id", *FEATURES, "prdtGrpCd", "prdtCd")
 
@@ -60,7 +60,7 @@ GROUP_OF = {p.code: p.group for p in PRODUCTS}
 
 
 def _utilities(features: np.ndarray) -> np.ndarray:
-    """Latent utility of each product, shape (n, 10), for rows in engine.features.FEATURES order."""
+    """Latent utility of each product, shape (n, 10), for rows in core.features.FEATURES order."""
     x = np.asarray(features, dtype=np.float64)
     if x.ndim != 2 or x.shape[1] != len(FEATURES):
         raise BadInput(f"features must have shape (n, {len(FEATURES)}), got {x.shape}")

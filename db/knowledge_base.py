@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import BadInput
-from engine.paths import KNOWLEDGE_BASE_FILE
-from engine.text_input import detect_language
+from core.errors import BadInput
+from core.paths import KNOWLEDGE_BASE_FILE
+from core.language import detect_language
 
 SPLITS = ("train", "eval")
 _KEY = re.compile(r"^(Q|SQL|SPLIT):\s*(.*)$")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from db.schema import SCHEMA_TEXT
 from engine.answers import append_sql, compose_answer
 from engine.charts import choose_chart, is_follow_up, wants_chart, wants_sql
-from engine.errors import CannotAnswer, ChatError, QueryFailed
+from core.errors import CannotAnswer, ChatError, QueryFailed
 from engine.session import ChatSession
 from engine.sql_exec import json_value
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult, Turn

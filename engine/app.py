@@ -5,11 +5,11 @@ import logging
 import threading
 import time
 
-from engine.errors import ModelUnavailable
+from core.errors import ModelUnavailable
 from engine.session import ChatSession
-from engine.text_input import validate_message
-from engine.vector import FeatureBounds, VectorReport, build_report, checked_result
-from plugins.base import Backend, VectorizeRequest
+from core.language import validate_message
+from engine.vector import FeatureBounds, VectorReport, build_report
+from plugins.base import Backend, VectorizeRequest, checked_result
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ class Engine:
         with self._lock:
             if self._analytics is None:
                 from engine.analytics import AnalyticsPipeline
-                from engine.retrieval import cached_knowledge_base
+                from db.retrieval import cached_knowledge_base
 
                 self._analytics = AnalyticsPipeline(
                     database, cached_knowledge_base(), history_turns=self.settings.sql_history_turns

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from engine.columns import describe_column, format_label, split_columns
-from engine.text_input import detect_language
+from core.language import detect_language
 
 # ASCII words must not be glued to other Latin letters ("shared" is fine, "bars" too, "sharp" is not);
 # Korean particles may follow directly ("그래프로", "chart로").

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from engine.errors import BadInput, ChatError, describe_unexpected
+from core.errors import BadInput, ChatError, describe_unexpected
 
 log = logging.getLogger("engine")
 
@@ -64,7 +64,7 @@ def _emit(payload: dict, stream) -> None:
 
 
 def _language_of(text: str | None) -> str:
-    from engine.text_input import detect_language
+    from core.language import detect_language
 
     return detect_language(text or "")
 
@@ -120,7 +120,7 @@ def _run(args, out) -> int:
     if args.command == "train":
         from models.train import train
 
-        return _emit(train(settings, epochs=args.epochs, batch_size=args.batch_size), out) or 0
+        return _emit(train(settings.model_path, epochs=args.epochs, batch_size=args.batch_size), out) or 0
     if args.command == "deploy-flow":
         from plugins.deploy_flow import deploy_flow
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from db.catalog import GROUP_NAMES_EN, PRODUCTS_BY_CODE
-from engine.features import FEATURE_INFO
+from core.features import FEATURE_INFO
 
 _STAT_LABELS = {"avg": ("평균", "average"), "min": ("최소", "minimum"), "max": ("최대", "maximum"),
                 "sum": ("합계", "total")}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from db.catalog import PRODUCTS_BY_CODE
-from engine.features import FEATURES
+from core.features import FEATURES
 from engine.vector import FeatureBounds, VectorReport
 
 TOP_N = 3

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from db.catalog import PRODUCTS_BY_CODE, group_name
-from engine.features import FEATURE_INFO
+from core.features import FEATURE_INFO
 from engine.korean import ro, topic
 from engine.recommend import Recommendation
 

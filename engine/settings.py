@@ -7,7 +7,7 @@ from dotenv import load_dotenv
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from engine.paths import DEFAULT_DATABASE_FILE, DEFAULT_MODEL_FILE, ROOT
+from core.paths import DEFAULT_DATABASE_FILE, DEFAULT_MODEL_FILE, ROOT
 
 ENV_FILE = ROOT / ".env"
 

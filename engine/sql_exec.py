@@ -21,8 +21,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import QueuePool
 
 from db.schema import ALLOWED_TABLES
-from engine.database_url import parse_database_url
-from engine.errors import BadInput, ChatError, QueryFailed, QueryInterrupted, SqlRefused
+from db.database_url import parse_database_url
+from core.errors import BadInput, ChatError, QueryFailed, QueryInterrupted, SqlRefused
 from engine.sql_guard import ENGINE_DIALECT, SAFE_SQLITE_FUNCTIONS, check_sql, dialect_for_url, translate_sql
 
 # How many SQLite VM steps run between deadline checks: frequent enough to stop within milliseconds.

@@ -13,8 +13,8 @@ from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.tokens import TokenType
 
 from db.schema import ALLOWED_TABLES, Base
-from engine.database_url import parse_database_url
-from engine.errors import BadInput, SqlRefused
+from db.database_url import parse_database_url
+from core.errors import BadInput, SqlRefused
 
 # SQLite's own names for the functions a read-only analytics query may call. The connection's authorizer
 # admits exactly these too, so both layers agree on what is harmless. printf/format are left out: a padding

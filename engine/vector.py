@@ -1,12 +1,9 @@
 """Turns a backend's reading of the text into the model's input: sources, carried values, defaults, clamping."""
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass, field
 
-from engine.errors import BackendOutputInvalid
-from engine.features import FEATURE_INFO, FEATURES, PRODUCT_GROUPS
+from core.features import FEATURE_INFO, FEATURES
 from engine.session import ChatSession
 from plugins.base import VectorizeResult
 
@@ -63,25 +60,6 @@ class VectorReport:
 
     def vector(self) -> list[float]:
         return [self.features[name] for name in FEATURES]
-
-
-def checked_result(result: VectorizeResult, backend: str) -> VectorizeResult:
-    """Nothing unvalidated reaches the model, whatever a third-party backend returns."""
-    if not isinstance(result, VectorizeResult):
-        raise BackendOutputInvalid("not a VectorizeResult", backend=backend)
-    unknown = set(result.features) - set(FEATURES)
-    if unknown:
-        raise BackendOutputInvalid(f"unknown features {sorted(unknown)}", backend=backend)
-    for name, value in result.features.items():
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-            raise BackendOutputInvalid(f"{name} is not a finite number", backend=backend)
-    if result.product_group is not None and result.product_group not in PRODUCT_GROUPS:
-        raise BackendOutputInvalid("unknown product group", backend=backend)
-    if not isinstance(result.clear_group, bool):
-        raise BackendOutputInvalid("clear_group is not a boolean", backend=backend)
-    return result
 
 
 def build_report(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from db.catalog import PRODUCT_CODES
-from engine.features import FEATURES
+from core.features import FEATURES
 
 HIDDEN_UNITS: tuple[int, ...] = (30, 15)
 HIDDEN_ACTIVATION = "elu"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.errors import BadInput, ModelUnavailable
-from engine.features import FEATURES
-from engine.paths import DEFAULT_MODEL_FILE
+from core.errors import BadInput, ModelUnavailable
+from core.features import FEATURES
+from core.paths import DEFAULT_MODEL_FILE
 
 KERAS_EPSILON = 1e-7  # keras.backend.epsilon(): Normalization divides by max(sqrt(variance), epsilon)
 ACTIVATIONS = ("elu", "relu", "linear", "softmax")

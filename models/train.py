@@ -13,9 +13,8 @@ import numpy as np
 
 from db.catalog import PRODUCT_CODES, PRODUCTS_BY_CODE
 from db.generator import bayes_products, fingerprint, generate_customers
-from engine.errors import BadInput
-from engine.features import FEATURES
-from engine.settings import Settings
+from core.errors import BadInput
+from core.features import FEATURES
 
 VALIDATION_SHARE = 0.1
 LEARNING_RATE = 0.01
@@ -53,7 +52,7 @@ def top_k_accuracy(probabilities: np.ndarray, targets: np.ndarray, k: int) -> fl
 
 
 def train(
-    settings: Settings,
+    model_path: Path,
     epochs: int = 100,
     batch_size: int = 5000,
     rows: int = 70_000,
@@ -66,9 +65,9 @@ def train(
     import keras
     import tensorflow as tf
 
-    out_dir = Path(out_dir) if out_dir is not None else Path(settings.model_path).parent
+    out_dir = Path(out_dir) if out_dir is not None else Path(model_path).parent
     out_dir.mkdir(parents=True, exist_ok=True)
-    model_file = out_dir / Path(settings.model_path).name
+    model_file = out_dir / Path(model_path).name
 
     frame = generate_customers(rows=rows, seed=seed)
     features = frame[list(FEATURES)].to_numpy(dtype=np.float32)

@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Callable
 
-from engine.errors import (
+from core.errors import (
     BackendError,
     BackendNotConfigured,
     BackendOutputInvalid,

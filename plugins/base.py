@@ -1,8 +1,14 @@
 """What a backend is: a small class whose capabilities are class attributes, plus the values it returns."""
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, field
 from typing import ClassVar
+
+from core.errors import BackendOutputInvalid
+from core.features import FEATURES, PRODUCT_GROUPS
+from db.retrieval import Example  # noqa: F401 (part of the plugin API: a retrieved sample pair)
 
 
 @dataclass(frozen=True)
@@ -32,11 +38,23 @@ class VectorizeResult:
     clear_group: bool = False  # the customer asked for any product: drop the group carried from earlier turns
 
 
-@dataclass(frozen=True)
-class Example:
-    question: str
-    sql: str
-    score: float = 0.0
+def checked_result(result: VectorizeResult, backend: str) -> VectorizeResult:
+    """Nothing unvalidated reaches the model, whatever a third-party backend returns."""
+    if not isinstance(result, VectorizeResult):
+        raise BackendOutputInvalid("not a VectorizeResult", backend=backend)
+    unknown = set(result.features) - set(FEATURES)
+    if unknown:
+        raise BackendOutputInvalid(f"unknown features {sorted(unknown)}", backend=backend)
+    for name, value in result.features.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise BackendOutputInvalid(f"{name} is not a finite number", backend=backend)
+    if result.product_group is not None and result.product_group not in PRODUCT_GROUPS:
+        raise BackendOutputInvalid("unknown product group", backend=backend)
+    if not isinstance(result.clear_group, bool):
+        raise BackendOutputInvalid("clear_group is not a boolean", backend=backend)
+    return result
 
 
 @dataclass(frozen=True)

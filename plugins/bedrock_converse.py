@@ -1,7 +1,7 @@
 """`bedrock-converse`: a vectorizer and a SQL generator over the Bedrock Converse API with the prompts in prompts/."""
 from __future__ import annotations
 
-from engine.errors import BackendOutputInvalid
+from core.errors import BackendOutputInvalid
 from plugins.aws import LazyClient, call_mapped
 from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
 from plugins.chat_sql import ChatSqlGenerator

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from engine.errors import BackendError, BackendOutputInvalid
+from core.errors import BackendError, BackendOutputInvalid
 from plugins.aws import LazyClient, call_mapped, retry_stream_errors
 from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
 from plugins.hookspecs import hookimpl

@@ -6,7 +6,7 @@ Answers are phrased from the real rows through Converse with BEDROCK_MODEL_ID an
 """
 from __future__ import annotations
 
-from engine.errors import InputTooLong
+from core.errors import InputTooLong
 from plugins.aws import LazyClient, call_mapped
 from plugins.base import SqlGenerator, SqlRequest, SqlResult
 from plugins.bedrock_converse import BedrockConverseSqlGenerator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from engine.errors import BackendError
+from core.errors import BackendError
 from plugins.base import SqlGenerator, SqlRequest, SqlResult
 from plugins.llm_output import extract_sql
 from plugins.prompting import answer_prompt, sql_messages, suggestions

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import time
 
-from engine.errors import BackendError, BackendNotConfigured, BackendTimeout, BadInput
-from engine.paths import PROMPTS_DIR
+from core.errors import BackendError, BackendNotConfigured, BackendTimeout, BadInput
+from core.paths import PROMPTS_DIR
 from plugins.aws import call_mapped, create_client
 from plugins.prompting import load_prompt
 

@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from db.catalog import GROUP_NAMES_EN
-from engine.errors import BackendOutputInvalid
-from engine.features import FEATURES, PRODUCT_GROUPS
+from core.errors import BackendOutputInvalid
+from core.features import FEATURES, PRODUCT_GROUPS
 
 # Plausibility bounds, deliberately wider than the model's training range: the engine clamps values
 # between the two and reports the clamping, while values outside these can only be a misreading.

@@ -10,7 +10,7 @@ from importlib.metadata import entry_points
 
 import pluggy
 
-from engine.errors import PluginLoadError, UnknownBackend
+from core.errors import PluginLoadError, UnknownBackend
 from plugins import hookspecs
 from plugins.base import SqlGenerator, Vectorizer
 

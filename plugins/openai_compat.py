@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 
-from engine.errors import BackendError, BackendNotConfigured, BackendOutputInvalid, BackendThrottled, BackendTimeout
+from core.errors import BackendError, BackendNotConfigured, BackendOutputInvalid, BackendThrottled, BackendTimeout
 from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
 from plugins.chat_sql import ChatSqlGenerator
 from plugins.hookspecs import hookimpl

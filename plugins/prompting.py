@@ -5,9 +5,9 @@ import functools
 import json
 import re
 
-from engine.errors import BackendNotConfigured
-from engine.features import FEATURES
-from engine.paths import PROMPTS_DIR
+from core.errors import BackendNotConfigured
+from core.features import FEATURES
+from core.paths import PROMPTS_DIR
 from plugins.base import SqlRequest, VectorizeRequest
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")

@@ -15,9 +15,9 @@ import subprocess
 import sys
 
 from db.schema import SCHEMA_TEXT
-from engine.errors import ChatError
-from engine.features import FEATURES, PRODUCT_GROUPS
-from engine.paths import ROOT
+from core.errors import ChatError
+from core.features import FEATURES, PRODUCT_GROUPS
+from core.paths import ROOT
 from plugins.base import (
     Example,
     Readiness,
@@ -100,7 +100,7 @@ def _check_number(backend, name: str, value) -> None:
 
 
 def check_vectorize_result(backend, result) -> None:
-    from engine.vector import checked_result
+    from plugins.base import checked_result
 
     _require(isinstance(result, VectorizeResult), backend, "vectorize() returns a VectorizeResult")
     _require(set(result.features) <= set(FEATURES), backend, f"features use only the names {FEATURES}")

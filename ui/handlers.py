@@ -18,9 +18,9 @@ import pandas as pd
 
 from engine.answers import append_sql, sql_block
 from engine.charts import choose_chart
-from engine.errors import ChatError, ModelUnavailable, describe_unexpected
+from core.errors import ChatError, ModelUnavailable, describe_unexpected
 from engine.session import ChatSession
-from engine.text_input import detect_language
+from core.language import detect_language
 from models.serving import load_metadata
 from ui import render
 from ui.charts import chart_frame, pie_svg

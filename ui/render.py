@@ -6,7 +6,7 @@ import json
 import re
 
 from db.catalog import group_name
-from engine.features import FEATURE_INFO, FEATURES
+from core.features import FEATURE_INFO, FEATURES
 from engine.replies import format_fee, format_probability
 from ui.labels import both, text
 

@@ -14,11 +14,11 @@ from plugins.rules.sql_intent import Parsed, fold
 from plugins.rules.sql_parse import parse_question
 from plugins.rules.sql_render import render
 
-# Cosine similarity (engine.retrieval's character 1-3 gram TF-IDF) from which a knowledge-base pair is
+# Cosine similarity (db.retrieval's character 1-3 gram TF-IDF) from which a knowledge-base pair is
 # taken as the same question. Measured on db/sample_queries.txt: two *different* sample questions
 # score at most 0.80 against each other ("membership score above 80" vs "above-average membership
 # score"), while rewordings of one sample ("...in total" without "?", "an air purifier" -> "air
-# purifiers") score 0.90-1.0. Pipelines pass engine.retrieval scores in `request.examples`.
+# purifiers") score 0.90-1.0. Pipelines pass db.retrieval scores in `request.examples`.
 KB_MATCH_THRESHOLD = 0.85
 
 _SUGGESTIONS = {
@@ -68,7 +68,7 @@ class RulesSqlGenerator(SqlGenerator):
     def _closest_example(self, request: SqlRequest) -> Example | None:
         if request.examples:
             return max(request.examples, key=lambda e: e.score)
-        from engine.retrieval import cached_knowledge_base
+        from db.retrieval import cached_knowledge_base
 
         found = cached_knowledge_base().search(request.question, k=1)
         return found[0] if found else None

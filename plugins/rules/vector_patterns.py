@@ -29,7 +29,7 @@ M2_PER_SQFT = 0.09290304
 
 @dataclass(frozen=True)
 class Rule:
-    feature: str  # one of engine.features.FEATURES, or a household signal: adults, kids, partner, alone, me
+    feature: str  # one of core.features.FEATURES, or a household signal: adults, kids, partner, alone, me
     pattern: re.Pattern
     convert: Callable[[re.Match], float | None]
     rank: int = 0

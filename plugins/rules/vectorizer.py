@@ -12,7 +12,7 @@ import json
 import re
 import unicodedata
 
-from engine.features import FEATURES
+from core.features import FEATURES
 from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
 from plugins.rules.household import compose_household
 from plugins.rules.product_groups import detect_clear, detect_group

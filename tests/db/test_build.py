@@ -14,7 +14,7 @@ from db.build import build_database, ensure_database, sqlite_file
 from db.catalog import PRODUCTS
 from db.csv_import import CsvImportError
 from db.generator import generate_customers
-from engine.errors import BadInput
+from core.errors import BadInput
 from engine.settings import offline_settings
 
 

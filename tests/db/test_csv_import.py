@@ -7,7 +7,7 @@ import pytest
 from db.build import build_database
 from db.csv_import import CsvImportError, read_purchase_csv
 from db.generator import generate_customers
-from engine.errors import BadInput
+from core.errors import BadInput
 
 HEADER = "id,age,houseHold,amt,size,score,discRate,prdtGrpCd,prdtCd"
 

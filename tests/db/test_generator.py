@@ -7,8 +7,8 @@ import pytest
 
 from db.catalog import PRODUCT_CODES, PRODUCTS_BY_CODE
 from db.generator import COLUMNS, bayes_products, class_probabilities, fingerprint, generate_customers
-from engine.errors import BadInput
-from engine.features import FEATURES
+from core.errors import BadInput
+from core.features import FEATURES
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from engine.analytics import AnalyticsPipeline
-from engine.errors import CannotAnswer, QueryFailed, SqlRefused
-from engine.retrieval import KnowledgeBase
+from core.errors import CannotAnswer, QueryFailed, SqlRefused
+from db.retrieval import KnowledgeBase
 from engine.session import ChatSession
 from engine.sql_exec import ReadOnlyDatabase
 from plugins.base import SqlGenerator, SqlResult

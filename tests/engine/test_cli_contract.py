@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from engine.features import FEATURES, PRODUCT_GROUPS
-from engine.paths import ROOT
+from core.features import FEATURES, PRODUCT_GROUPS
+from core.paths import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import textwrap
 
-from engine.paths import ROOT
+from core.paths import ROOT
 
 SECRET = "sk-SENTINEL-crash-0123456789"
 

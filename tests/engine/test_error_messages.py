@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from engine.errors import CannotAnswer, InputTooLong, SqlRefused
+from core.errors import CannotAnswer, InputTooLong, SqlRefused
 from engine.sql_guard import check_sql
 from hostile_corpus import HOSTILE
 

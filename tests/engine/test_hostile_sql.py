@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import ChatError, QueryFailed, QueryInterrupted, SqlRefused
+from core.errors import ChatError, QueryFailed, QueryInterrupted, SqlRefused
 from engine.sql_exec import ReadOnlyDatabase
 from hostile_corpus import ENDLESS, HOSTILE
 from test_sql_exec import make_fixture_db

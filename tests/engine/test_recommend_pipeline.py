@@ -4,8 +4,8 @@ import pytest
 
 from db.catalog import PRODUCTS_BY_CODE
 from engine.app import Engine
-from engine.errors import EmptyInput, InputTooLong, UnsupportedLanguage
-from engine.features import FEATURES
+from core.errors import EmptyInput, InputTooLong, UnsupportedLanguage
+from core.features import FEATURES
 from engine.recommend import rank
 from engine.session import ChatSession
 from engine.settings import offline_settings
@@ -111,7 +111,7 @@ def test_asking_for_other_products_drops_the_carried_group(engine):
 def test_clamping_bounds_come_from_the_metadata_beside_model_path(tmp_path):
     import json
 
-    from engine.paths import MODEL_METADATA_FILE
+    from core.paths import MODEL_METADATA_FILE
 
     metadata = json.loads(MODEL_METADATA_FILE.read_text(encoding="utf-8"))
     metadata["feature_stats"]["age"]["max"] = 70.0
@@ -122,7 +122,7 @@ def test_clamping_bounds_come_from_the_metadata_beside_model_path(tmp_path):
 
 
 def test_without_metadata_vectorizing_falls_back_to_the_documented_ranges(tmp_path):
-    from engine.features import FEATURE_INFO
+    from core.features import FEATURE_INFO
 
     engine = Engine(offline_settings(model_path=tmp_path / "missing.keras"))
     report = engine.vectorize("150살")

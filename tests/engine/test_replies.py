@@ -35,7 +35,7 @@ def test_clamped_values_read_as_korean_with_the_right_particles():
 
 
 def test_text_in_another_language_is_answered_in_both():
-    from engine.errors import UnsupportedLanguage
+    from core.errors import UnsupportedLanguage
 
     message = UnsupportedLanguage().message("en")
     assert "한국어" in message and "English" in message

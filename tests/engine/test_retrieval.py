@@ -6,7 +6,7 @@ import os
 import pytest
 
 from db.knowledge_base import load_pairs
-from engine.retrieval import KnowledgeBase, cached_knowledge_base, normalize
+from db.retrieval import KnowledgeBase, cached_knowledge_base, normalize
 
 PAIRS = [
     ("연령대별 식기세척기 사용자 수를 보여줘", "SELECT 1"),

@@ -2,7 +2,7 @@
 import pytest
 from pydantic import ValidationError
 
-from engine.paths import ROOT
+from core.paths import ROOT
 from engine.settings import Settings
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.catalog import PRODUCTS
 from db.schema import Base, Customer, Product
-from engine.errors import BadInput, QueryFailed, QueryInterrupted, SqlRefused
+from core.errors import BadInput, QueryFailed, QueryInterrupted, SqlRefused
 from engine.settings import offline_settings
 from engine.sql_exec import (
     QueryResult,

@@ -6,7 +6,7 @@ import sqlglot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.errors import BadInput, SqlRefused
+from core.errors import BadInput, SqlRefused
 from engine.sql_guard import check_sql, dialect_for_url
 
 

@@ -15,7 +15,7 @@ from sqlglot import exp, parse_one
 
 from db.build import build_database
 from db.knowledge_base import load_pairs
-from engine.errors import QueryInterrupted, SqlRefused
+from core.errors import QueryInterrupted, SqlRefused
 from engine.sql_exec import ReadOnlyDatabase
 from engine.sql_guard import check_sql, translate_sql
 

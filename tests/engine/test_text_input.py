@@ -1,8 +1,8 @@
 """Message checks and the reply language."""
 import pytest
 
-from engine.errors import EmptyInput, InputTooLong, UnsupportedLanguage
-from engine.text_input import detect_language, validate_message
+from core.errors import EmptyInput, InputTooLong, UnsupportedLanguage
+from core.language import detect_language, validate_message
 
 
 @pytest.mark.parametrize("text, lang", [

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from engine.app import Engine
-from engine.errors import BackendOutputInvalid
+from core.errors import BackendOutputInvalid
 from engine.session import ChatSession
 from engine.settings import offline_settings
 from plugins.base import Vectorizer, VectorizeResult

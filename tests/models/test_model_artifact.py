@@ -8,9 +8,9 @@ import pytest
 
 from db.catalog import PRODUCT_CODES
 from db.generator import bayes_products, fingerprint, generate_customers
-from engine.errors import BadInput
-from engine.features import FEATURES
-from engine.paths import DEFAULT_MODEL_FILE, MODEL_METADATA_FILE, MODELS_DIR
+from core.errors import BadInput
+from core.features import FEATURES
+from core.paths import DEFAULT_MODEL_FILE, MODEL_METADATA_FILE, MODELS_DIR
 from engine.settings import offline_settings
 from models.train import feature_stats, stratified_split, top_k_accuracy
 
@@ -106,7 +106,7 @@ def test_a_short_training_run_writes_every_artifact(tmp_path):
     from models.train import train
 
     settings = offline_settings()
-    result = train(settings, epochs=2, batch_size=500, rows=2_000, seed=5, out_dir=tmp_path)
+    result = train(settings.model_path, epochs=2, batch_size=500, rows=2_000, seed=5, out_dir=tmp_path)
     assert set(result) == {"val_accuracy", "bayes_accuracy", "top3_accuracy", "epochs_run", "model"}
     assert result["model"] == str(tmp_path / "recommender.keras") and result["epochs_run"] == 2
     for name in ("recommender.keras", "recommender.json", "training_history.png", "confusion_matrix.png"):
@@ -121,5 +121,5 @@ def test_bad_training_arguments_are_refused_before_anything_is_written(tmp_path,
     from models.train import train
 
     with pytest.raises(BadInput):
-        train(offline_settings(), out_dir=tmp_path / "out", **kwargs)
+        train(offline_settings().model_path, out_dir=tmp_path / "out", **kwargs)
     assert not (tmp_path / "out").exists()

@@ -12,9 +12,9 @@ import pytest
 
 from db.catalog import PRODUCT_CODES
 from db.generator import generate_customers
-from engine.errors import BadInput, ModelUnavailable
-from engine.features import FEATURES
-from engine.paths import DEFAULT_MODEL_FILE, MODEL_METADATA_FILE, ROOT
+from core.errors import BadInput, ModelUnavailable
+from core.features import FEATURES
+from core.paths import DEFAULT_MODEL_FILE, MODEL_METADATA_FILE, ROOT
 from models.serving import Recommender, load_metadata, read_archive_weights, read_keras_weights
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from db.schema import SCHEMA_TEXT
-from engine.errors import BackendError, BackendNotConfigured, BackendOutputInvalid, BackendThrottled, BackendTimeout
+from core.errors import BackendError, BackendNotConfigured, BackendOutputInvalid, BackendThrottled, BackendTimeout
 from engine.settings import offline_settings
 from plugins.base import Example, SqlRequest, Turn, VectorizeRequest
 from plugins.bedrock_converse import BedrockConverseSqlGenerator, BedrockConverseVectorizer

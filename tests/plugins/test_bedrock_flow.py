@@ -6,7 +6,7 @@ import json
 import pytest
 from botocore.eventstream import EventStreamBuffer
 
-from engine.errors import BackendError, BackendOutputInvalid, BackendThrottled, BackendTimeout
+from core.errors import BackendError, BackendOutputInvalid, BackendThrottled, BackendTimeout
 from engine.settings import offline_settings
 from plugins.base import VectorizeRequest
 from plugins.bedrock_flow import BedrockFlowVectorizer
@@ -192,7 +192,7 @@ def test_malformed_and_out_of_range_output(flow, aws_env, document):
 
 
 def test_missing_settings_refuse_before_any_request(aws_env):
-    from engine.errors import BackendNotConfigured
+    from core.errors import BackendNotConfigured
 
     flow = BedrockFlowVectorizer(flow_settings(bedrock_flow_alias_id=None))
     with pytest.raises(BackendNotConfigured, match="BEDROCK_FLOW_ALIAS_ID"):

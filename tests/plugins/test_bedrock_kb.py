@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from db.schema import SCHEMA_TEXT
-from engine.errors import BackendError, BackendNotConfigured, BackendThrottled, InputTooLong
+from core.errors import BackendError, BackendNotConfigured, BackendThrottled, InputTooLong
 from engine.settings import offline_settings
 from plugins.base import Example, SqlRequest, Turn
 from plugins.bedrock_kb import MAX_TEMPLATE_CHARS, BedrockKnowledgeBaseSqlGenerator, generation_template

@@ -8,7 +8,7 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from engine.errors import BackendError, BadInput
+from core.errors import BackendError, BadInput
 from engine.settings import Settings, offline_settings
 from plugins.deploy_flow import deploy_flow, load_spec
 from plugins.prompting import load_prompt
@@ -123,7 +123,7 @@ def test_failed_preparation_is_reported(agent, aws_env):
 
 
 def test_missing_region_is_reported():
-    from engine.errors import BackendNotConfigured
+    from core.errors import BackendNotConfigured
 
     with pytest.raises(BackendNotConfigured, match="AWS_REGION"):
         deploy_flow(offline_settings(aws_region=None), model_id=None, role_arn=ROLE, dry_run=False)

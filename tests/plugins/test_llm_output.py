@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine.errors import BackendOutputInvalid
+from core.errors import BackendOutputInvalid
 from plugins.llm_output import extract_sql, find_json, parse_vectorizer_output
 
 ALL_NULL = {"age": None, "houseHold": None, "amt": None, "size": None, "score": None, "discRate": None}

@@ -4,7 +4,7 @@ import textwrap
 import pytest
 
 from engine.app import Engine
-from engine.errors import PluginLoadError, UnknownBackend
+from core.errors import PluginLoadError, UnknownBackend
 from engine.settings import offline_settings
 from plugins import manager
 from plugins.base import Vectorizer, VectorizeResult

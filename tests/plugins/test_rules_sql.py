@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from db.knowledge_base import load_pairs
-from engine.retrieval import normalize
+from db.retrieval import normalize
 from engine.sql_guard import check_sql
-from engine.text_input import detect_language
+from core.language import detect_language
 from plugins.base import Example, SqlRequest
 from plugins.manager import get_registry
 from plugins.rules.sql import KB_MATCH_THRESHOLD, RulesSqlGenerator, suggestions

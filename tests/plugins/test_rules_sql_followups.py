@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine.text_input import detect_language
+from core.language import detect_language
 from plugins.base import Example, SqlRequest, Turn
 from plugins.rules.sql import RulesSqlGenerator
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from engine.features import FEATURES, PRODUCT_GROUPS
+from core.features import FEATURES, PRODUCT_GROUPS
 from engine.settings import offline_settings
 from plugins import manager
 from plugins.base import VectorizeRequest, Vectorizer

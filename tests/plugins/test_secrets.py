@@ -9,7 +9,7 @@ import traceback
 import pytest
 
 from engine.cli import main
-from engine.errors import ChatError
+from core.errors import ChatError
 from engine.settings import offline_settings
 from plugins.base import SqlRequest, VectorizeRequest
 from plugins.bedrock_converse import BedrockConverseSqlGenerator, BedrockConverseVectorizer

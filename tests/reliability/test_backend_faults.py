@@ -3,7 +3,7 @@ event-stream server: the customer gets a clear message, nothing is remembered, t
 import pytest
 
 from engine.app import Engine
-from engine.errors import BackendError, BackendOutputInvalid, BackendTimeout
+from core.errors import BackendError, BackendOutputInvalid, BackendTimeout
 from engine.session import ChatSession
 from engine.settings import offline_settings
 from wire.servers import SENTINEL_AWS_SECRET, StreamReply, flow_output, flow_success, stream_exception

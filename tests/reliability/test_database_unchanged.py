@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from engine.app import Engine
-from engine.errors import ChatError
+from core.errors import ChatError
 from engine.session import ChatSession
 from engine.settings import offline_settings
 from hostile_corpus import HOSTILE

@@ -2,7 +2,7 @@
 import pytest
 
 from engine.app import Engine
-from engine.errors import InputTooLong
+from core.errors import InputTooLong
 from engine.session import ChatSession
 from engine.settings import offline_settings
 from plugins.base import SqlGenerator, SqlResult, Vectorizer, VectorizeResult

@@ -4,8 +4,8 @@ import math
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from engine.app import Engine
-from engine.errors import BadInput, CannotAnswer
-from engine.features import FEATURES, PRODUCT_GROUPS
+from core.errors import BadInput, CannotAnswer
+from core.features import FEATURES, PRODUCT_GROUPS
 from engine.session import ChatSession
 from engine.settings import offline_settings
 from engine.sql_guard import check_sql

@@ -3,7 +3,7 @@ the whole analytics path: a clear message, nothing remembered, and the next ques
 import pytest
 
 from engine.app import Engine
-from engine.errors import BackendError, BackendTimeout, CannotAnswer
+from core.errors import BackendError, BackendTimeout, CannotAnswer
 from engine.session import ChatSession
 from engine.settings import offline_settings
 from wire.servers import SENTINEL_OPENAI_KEY, JsonReply

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.paths import ROOT
+from core.paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

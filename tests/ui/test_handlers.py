@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from engine.app import Engine
-from engine.paths import ROOT
-from engine.errors import ChatError, EmptyInput
+from core.paths import ROOT
+from core.errors import ChatError, EmptyInput
 from engine.session import ChatSession
 from engine.settings import offline_settings
 from ui import handlers

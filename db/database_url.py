@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from engine.errors import BadInput
+from core.errors import BadInput
 
 
 def parse_database_url(url: str | URL) -> URL:

@@ -9,12 +9,21 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from plugins.base import Example
+
+
+@dataclass(frozen=True)
+class Example:
+    """A sample question/SQL pair retrieved for a question, with its similarity score."""
+
+    question: str
+    sql: str
+    score: float = 0.0
 
 NGRAM_SIZES = (1, 2, 3)
 _PUNCT = re.compile(r"[^\w\s%~]")
@@ -76,7 +85,7 @@ class KnowledgeBase:
     def load(cls, path: str | Path | None = None, include_eval: bool = False) -> "KnowledgeBase":
         """Eval pairs stay held out unless asked for, so evaluations never grade against their own answers."""
         from db.knowledge_base import load_pairs
-        from engine.paths import KNOWLEDGE_BASE_FILE
+        from core.paths import KNOWLEDGE_BASE_FILE
 
         pairs = load_pairs(Path(path) if path is not None else KNOWLEDGE_BASE_FILE)
         return cls.from_pairs(p for p in pairs if include_eval or p.split != "eval")
@@ -123,7 +132,7 @@ def _cached(path: str, include_eval: bool, mtime_ns: int) -> KnowledgeBase:
 
 def cached_knowledge_base(path: str | Path | None = None, include_eval: bool = False) -> KnowledgeBase:
     """The knowledge base loaded once per file version; an edited file is picked up on its next use."""
-    from engine.paths import KNOWLEDGE_BASE_FILE
+    from core.paths import KNOWLEDGE_BASE_FILE
 
     target = Path(path) if path is not None else KNOWLEDGE_BASE_FILE
     try:

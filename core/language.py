@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from engine.errors import EmptyInput, InputTooLong, UnsupportedLanguage
+from core.errors import EmptyInput, InputTooLong, UnsupportedLanguage
 
 # Zero-width characters, bidi controls and other format/control characters carry no meaning for us
 # and are a classic way to hide keywords from filters.

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.catalog import GROUPS
+from core.vocabulary import GROUPS
 
 FEATURES: tuple[str, ...] = ("age", "houseHold", "amt", "size", "score", "discRate")
-PRODUCT_GROUPS: tuple[str, ...] = GROUPS  # the catalogue is the one list of product groups
+PRODUCT_GROUPS: tuple[str, ...] = GROUPS  # the vocabulary is the one list of product groups
 
 
 @dataclass(frozen=True)
