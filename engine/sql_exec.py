@@ -23,7 +23,8 @@ from sqlalchemy.pool import QueuePool
 from db.schema import ALLOWED_TABLES
 from db.database_url import parse_database_url
 from core.errors import BadInput, ChatError, QueryFailed, QueryInterrupted, SqlRefused
-from engine.sql_guard import ENGINE_DIALECT, SAFE_SQLITE_FUNCTIONS, check_sql, dialect_for_url, translate_sql
+from engine.sql_dialect import ENGINE_DIALECT, dialect_for_url, translate_sql
+from engine.sql_guard import SAFE_SQLITE_FUNCTIONS, check_sql
 
 # How many SQLite VM steps run between deadline checks: frequent enough to stop within milliseconds.
 _PROGRESS_STEPS = 1_000

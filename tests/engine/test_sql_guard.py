@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import BadInput, SqlRefused
-from engine.sql_guard import check_sql, dialect_for_url
+from engine.sql_dialect import dialect_for_url
+from engine.sql_guard import check_sql
 
 
 @pytest.mark.parametrize("sql, expected", [
@@ -150,13 +151,13 @@ def test_other_dialects_parse_with_their_own_rules():
     ("sqlite+pysqlite:////abs/path.db", "sqlite"),
     ("postgresql://u:p@localhost/app", "postgres"),
     ("postgresql+psycopg://u:p@localhost/app", "postgres"),
-    ("mysql+pymysql://u:p@localhost/app", "mysql"),
+    ("duckdb:///tmp/customers.duckdb", "duckdb"),
 ])
 def test_dialect_for_url(url, dialect):
     assert dialect_for_url(url) == dialect
 
 
-@pytest.mark.parametrize("url", ["not a url", "oracle2://admin:hunter2@host/db", ""])
+@pytest.mark.parametrize("url", ["not a url", "oracle2://admin:hunter2@host/db", "mysql://admin:hunter2@host/db", ""])
 def test_dialect_for_unknown_urls_is_a_clear_error_without_the_password(url):
     with pytest.raises(BadInput) as caught:
         dialect_for_url(url)

@@ -17,7 +17,8 @@ from db.build import build_database
 from db.knowledge_base import load_pairs
 from core.errors import QueryInterrupted, SqlRefused
 from engine.sql_exec import ReadOnlyDatabase
-from engine.sql_guard import check_sql, translate_sql
+from engine.sql_dialect import translate_sql
+from engine.sql_guard import check_sql
 
 ROWS = 2000
 SEED = 7
