@@ -19,9 +19,6 @@ class Product:
     def name(self, lang: str) -> str:
         return self.name_ko if lang == "ko" else self.name_en
 
-    def description(self, lang: str) -> str:
-        return self.description_ko if lang == "ko" else self.description_en
-
 
 PRODUCTS: tuple[Product, ...] = (
     Product("정수기1", "정수기", "슬림 냉정수기", "Slim chilled water purifier", 19_900,

@@ -24,7 +24,7 @@ _SHARE_WORDS = re.compile(r"비율|비중|점유율|" + _EN.format(r"shares?|rat
 # the previous turn's wish for a chart, as the SQL generator carries its filters.
 _FOLLOW_UP = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|그\s*중|이\s*중|이번엔|이번에는|대신|또)|"
                         + _EN.format(r"^\s*(?:what|how)\s+about|^\s*(?:and|only|now|then|also|instead)"), re.I)
-MAX_PIE_SLICES = 12
+MAX_PIE_SLICES = 10  # past ten slices a pie stops being readable; the UI draws at most this many
 
 
 def wants_chart(question: str) -> bool:

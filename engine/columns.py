@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from db.catalog import GROUP_NAMES_EN, PRODUCTS_BY_CODE
-from core.features import FEATURE_INFO
+from core.features import FEATURE_INFO, format_amount, format_number
 
 _STAT_LABELS = {"avg": ("평균", "average"), "min": ("최소", "minimum"), "max": ("최대", "maximum"),
                 "sum": ("합계", "total")}
@@ -73,13 +73,8 @@ def describe_column(name: str) -> ColumnMeaning:
     return ColumnMeaning(name, "measure")
 
 
-def format_number(value, decimals: int = 1) -> str:
-    """Thousands separators; integers stay whole, other numbers get `decimals` places."""
-    return f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
-
-
 def format_measure(meaning: ColumnMeaning, value, lang: str) -> str:
-    """A number with its unit: 21,034명, 42.3세, 3.5만원, 30.1% / 42.3 years, 35.0 thousand KRW.
+    """A number with its unit: 21,034명, 42.3세, 3.5만원, 30.1% / 42.3 years, 35,300 KRW.
 
     No "월" before a budget: every label that carries one already says 월 예산 (monthly budget).
     """
@@ -92,21 +87,12 @@ def format_measure(meaning: ColumnMeaning, value, lang: str) -> str:
         return f"{round(value):,}명" if ko else f"{round(value):,}"
     if meaning.role == "share":
         return f"{value:,.1f}%"
-    if meaning.stat == "avg":
-        value = float(value)
-    number = format_number(value)
-    if meaning.feature == "amt":
-        if not ko:
-            return f"{number} thousand KRW"
-        if value < 10:
-            return f"{number}천원"
-        return f"{format_number(round(value / 10, 1)).removesuffix('.0')}만원"
+    decimals = 1 if isinstance(value, float) or meaning.stat == "avg" else 0  # an average reads as one
+    if meaning.feature in FEATURE_INFO:
+        return format_amount(meaning.feature, value, lang, decimals)
     if meaning.feature in _MONEY:
         return f"{round(value):,}원" if ko else f"{round(value):,} KRW"
-    if meaning.feature:
-        unit = FEATURE_INFO[meaning.feature].unit_ko if ko else FEATURE_INFO[meaning.feature].unit_en
-        return f"{number}{unit}" if ko or unit == "%" else f"{number} {unit}"
-    return number
+    return format_number(value, decimals)
 
 
 def format_label(meaning: ColumnMeaning, value, lang: str) -> str:
@@ -129,7 +115,8 @@ def format_label(meaning: ColumnMeaning, value, lang: str) -> str:
     if meaning.role == "band" and number is not None:
         low, high = (format_measure(ColumnMeaning(meaning.name, "measure", meaning.feature), v, lang)
                      for v in (number, number + 9))
-        return f"{low}대" if ko else f"{number}-{high}"
+        start = f"{number * 1000:,}" if meaning.feature == "amt" else f"{number:,}"  # KRW, not thousands
+        return f"{low}대" if ko else f"{start}-{high}"
     if meaning.feature == "houseHold" and number is not None:
         return f"{number}인 가구" if ko else f"{number}-person households"
     if meaning.feature in FEATURE_INFO and isinstance(value, (int, float)):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from db.catalog import PRODUCTS_BY_CODE, group_name
-from core.features import FEATURE_INFO
+from core.features import FEATURE_INFO, format_amount, format_fact
 from engine.korean import ro, topic
 from engine.recommend import Recommendation
 
@@ -14,38 +14,6 @@ _QUESTIONS = {
     "score": ("멤버십 점수를 알고 계신가요?", "Do you know your membership score?"),
     "discRate": ("받으실 수 있는 할인율이 있나요?", "Do you have a discount rate with us?"),
 }
-
-
-def format_value(name: str, value: float, lang: str) -> str:
-    if name == "amt":
-        won = value * 1000
-        if lang == "ko":
-            man = won / 10_000
-            return f"월 예산 {man:g}만원" if man >= 1 else f"월 예산 {won:,.0f}원"
-        return f"budget {won:,.0f} KRW/month"
-    info = FEATURE_INFO[name]
-    number = f"{value:g}" if name == "size" else f"{value:.0f}"
-    if lang == "ko":
-        return f"{info.label_ko} {number}{info.unit_ko}"
-    if name == "age":
-        return f"age {number}"
-    if name == "houseHold":
-        return f"household of {number}" if value != 1 else "living alone"
-    return f"{info.label_en} {number}{'%' if name == 'discRate' else ' ' + info.unit_en}"
-
-
-def format_amount(name: str, value: float, lang: str) -> str:
-    """A value with its unit only ('90세', '15만원', '100 pyeong'), for sentences that already name the fact."""
-    if name == "amt":
-        won = value * 1000
-        if lang == "ko":
-            return f"{won / 10_000:g}만원" if won >= 10_000 else f"{won:,.0f}원"
-        return f"{won:,.0f} KRW/month"
-    info = FEATURE_INFO[name]
-    number = f"{value:g}"
-    if lang == "ko":
-        return f"{number}{info.unit_ko}"
-    return f"{number}%" if name == "discRate" else f"{number} {info.unit_en}"
 
 
 def format_probability(probability: float) -> str:
@@ -73,10 +41,10 @@ def compose_reply(rec: Recommendation) -> str:
     stated = [n for n, s in report.sources.items() if s in ("extracted", "carried")]
     assumed = [n for n, s in report.sources.items() if s == "default"]
     if rec.drivers:
-        facts = ", ".join(format_value(n, report.features[n], lang) for n in rec.drivers)
+        facts = ", ".join(format_fact(n, report.features[n], lang) for n in rec.drivers)
         lines.append(f"가장 크게 작용한 정보: {facts}." if lang == "ko" else f"What mattered most: {facts}.")
     elif stated:
-        facts = ", ".join(format_value(n, report.features[n], lang) for n in stated)
+        facts = ", ".join(format_fact(n, report.features[n], lang) for n in stated)
         lines.append(f"말씀하신 정보: {facts}." if lang == "ko" else f"What you told me: {facts}.")
     for name, change in report.clamped.items():
         stated, used = format_amount(name, change["stated"], lang), format_amount(name, change["used"], lang)
@@ -87,7 +55,7 @@ def compose_reply(rec: Recommendation) -> str:
             lines.append(f"Your {FEATURE_INFO[name].label_en} ({stated}) is outside what the model knows, "
                          f"so I used {used}.")
     if assumed:
-        values = ", ".join(format_value(n, report.features[n], lang) for n in assumed)
+        values = ", ".join(format_fact(n, report.features[n], lang) for n in assumed)
         lines.append(f"말씀하지 않은 정보는 고객 평균으로 가정했어요: {values}." if lang == "ko"
                      else f"For what you didn't mention I assumed typical values: {values}.")
     if rec.ask_next:

@@ -80,7 +80,6 @@ class SqlResult:
     sql: str | None
     raw: str
     suggestions: tuple[str, ...] = ()
-    answer: str | None = None  # some backends (Knowledge Base) also write a prose answer
 
 
 class Backend:

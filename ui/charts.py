@@ -8,12 +8,12 @@ import math
 
 import pandas as pd
 
+from engine.charts import MAX_PIE_SLICES
 from engine.columns import describe_column
 from ui.render import esc
 
 PIE_COLOURS = ("#0f766e", "#f59e0b", "#6366f1", "#ef4444", "#10b981", "#8b5cf6", "#0ea5e9", "#f97316",
                "#84cc16", "#ec4899")
-PIE_MAX_SLICES = len(PIE_COLOURS)
 
 
 def chart_frame(spec: dict) -> pd.DataFrame:
@@ -40,16 +40,16 @@ def _slice_path(cx: float, cy: float, r: float, start: float, end: float) -> str
 
 
 def pie_svg(spec: dict) -> str:
-    """A pie with a legend of shares; the smallest slices past ten are folded into one 'other' slice."""
+    """A pie with a legend of shares; the smallest slices past the engine's limit are folded into one 'other' slice."""
     frame = chart_frame(spec)
     values = frame.iloc[:, 1].clip(lower=0)
     total = float(values.sum())
     if frame.empty or total <= 0:
         return ""
     pairs = sorted(zip(frame.iloc[:, 0], values), key=lambda p: -p[1])
-    if len(pairs) > PIE_MAX_SLICES:
-        rest = sum(v for _, v in pairs[PIE_MAX_SLICES - 1 :])
-        pairs = pairs[: PIE_MAX_SLICES - 1] + [("기타 / other", rest)]
+    if len(pairs) > MAX_PIE_SLICES:
+        rest = sum(v for _, v in pairs[MAX_PIE_SLICES - 1 :])
+        pairs = pairs[: MAX_PIE_SLICES - 1] + [("기타 / other", rest)]
     values_are_shares = describe_column(str(spec.get("y") or "")).role == "share"
     cx = cy = r = 110.0
     shapes, legend, angle = [], [], 0.0

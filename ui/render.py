@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 
 from db.catalog import group_name
-from core.features import FEATURE_INFO, FEATURES
+from core.features import FEATURE_INFO, FEATURES, format_number
 from engine.replies import format_fee, format_probability
 from ui.labels import both, text
 
@@ -50,10 +49,6 @@ def recommendation_message(reply: str, top: list[dict]) -> str:
     return "\n".join(out).strip()
 
 
-def _value(name: str, value: float) -> str:
-    return f"{value:,.1f}".rstrip("0").rstrip(".") if name == "size" else f"{value:,.0f}"
-
-
 def _source_badge(source: str, lang: str) -> str:
     return f'<span class="rc-badge rc-{esc(source)}">{esc(text(source, lang))}</span>'
 
@@ -71,12 +66,12 @@ def vector_panel(trace: dict) -> str:
         cell = _source_badge(source, lang)
         clamp = trace.get("clamped", {}).get(name)
         if clamp:
-            cell += (f' <span class="rc-badge rc-clamped" title="{esc(_value(name, clamp["stated"]))} → '
-                     f'{esc(_value(name, clamp["used"]))}">{esc(text("clamped", lang))} '
-                     f'{esc(_value(name, clamp["stated"]))} → {esc(_value(name, clamp["used"]))}</span>')
+            cell += (f' <span class="rc-badge rc-clamped" title="{esc(format_number(clamp["stated"]))} → '
+                     f'{esc(format_number(clamp["used"]))}">{esc(text("clamped", lang))} '
+                     f'{esc(format_number(clamp["stated"]))} → {esc(format_number(clamp["used"]))}</span>')
         rows.append(
             f"<tr><td>{esc(label)} <code>{esc(name)}</code></td>"
-            f'<td class="rc-num">{esc(_value(name, trace["features"][name]))}</td>'
+            f'<td class="rc-num">{esc(format_number(trace["features"][name]))}</td>'
             f"<td>{esc(unit)}</td><td>{cell}</td></tr>"
         )
     group = trace.get("product_group")
@@ -188,6 +183,3 @@ def model_card(metadata: dict | None) -> str:
     body = "\n".join(f"| {name} | {literal(value)} |" for name, value in rows)
     return f"| 항목 / Metric | 값 / Value |\n|---|---|\n{body}"
 
-
-def trace_json(payload: dict) -> str:
-    return json.dumps(payload, ensure_ascii=False, indent=2, default=str)

@@ -30,7 +30,7 @@ def test_several_aggregates_with_units_and_one_decimal():
     assert ko == "40대 정수기 사용자의 사용자 수는 5,000명, 평균 나이는 44.5세, 평균 월 예산은 3.5만원이에요."
     en = compose_answer("q", "en", ["users", "avgAge", "avgAmt"], [[5000, 44.52, 35.27]], sql=sql)
     assert en == ("For water purifier customers in their 40s, the number of customers is 5,000, "
-                  "the average age is 44.5 years and the average monthly budget is 35.3 thousand KRW.")
+                  "the average age is 44.5 years and the average monthly budget is 35,270 KRW.")
 
 
 @pytest.mark.parametrize(
@@ -38,16 +38,16 @@ def test_several_aggregates_with_units_and_one_decimal():
     [
         ("avgAge", 42.0, "42.0세", "42.0 years"),
         ("avgHouseHold", 3.14, "3.1명", "3.1 people"),
-        ("avgAmt", 35.0, "3.5만원", "35.0 thousand KRW"),
-        ("maxAmt", 300, "30만원", "300 thousand KRW"),
-        ("minAmt", 5, "5천원", "5 thousand KRW"),
+        ("avgAmt", 35.0, "3.5만원", "35,000 KRW"),
+        ("maxAmt", 300, "30만원", "300,000 KRW"),
+        ("minAmt", 5, "5천원", "5,000 KRW"),
         ("avgSize", 31.25, "31.2평", "31.2 pyeong"),
         ("avgScore", 50.55, "50.5점", "50.5 points"),
         ("avgDiscRate", 12.345, "12.3%", "12.3%"),
         ("pct", 30.06, "30.1%", "30.1%"),
         ("users", 1234567, "1,234,567명", "1,234,567"),
         ("monthlyFee", 29900, "29,900원", "29,900 KRW"),
-        ("totalAmt", 2450000, "245,000만원", "2,450,000 thousand KRW"),
+        ("totalAmt", 2450000, "245,000만원", "2,450,000,000 KRW"),
     ],
 )
 def test_measures_are_formatted_with_units(column, value, ko, en):
@@ -64,7 +64,7 @@ def test_measures_are_formatted_with_units(column, value, ko, en):
         ("ageBand", 40, "40대", "40s"),
         ("houseHold", 4, "4인 가구", "4-person households"),
         ("scoreBand", 70, "70점대", "70-79 points"),
-        ("amtBand", 30, "3만원대", "30-39 thousand KRW"),
+        ("amtBand", 30, "3만원대", "30,000-39,000 KRW"),
     ],
 )
 def test_labels_read_as_people_say_them(column, value, ko, en):

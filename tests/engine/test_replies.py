@@ -1,14 +1,15 @@
 """Reply wording: values read the way a customer says them, in their language."""
 import pytest
 
-from engine.replies import format_probability, format_value
+from core.features import format_fact
+from engine.replies import format_probability
 
 
 @pytest.mark.parametrize("name, value, lang, expected", [
     ("amt", 30, "ko", "월 예산 3만원"),
     ("amt", 35, "ko", "월 예산 3.5만원"),
-    ("amt", 5, "ko", "월 예산 5,000원"),
-    ("amt", 30, "en", "budget 30,000 KRW/month"),
+    ("amt", 5, "ko", "월 예산 5천원"),
+    ("amt", 30, "en", "monthly budget 30,000 KRW"),
     ("age", 35, "ko", "나이 35세"),
     ("houseHold", 1, "en", "living alone"),
     ("houseHold", 4, "en", "household of 4"),
@@ -16,7 +17,7 @@ from engine.replies import format_probability, format_value
     ("discRate", 10, "en", "discount rate 10%"),
 ])
 def test_values_read_naturally(name, value, lang, expected):
-    assert format_value(name, value, lang) == expected
+    assert format_fact(name, value, lang) == expected
 
 
 def test_tiny_probabilities_are_not_shown_as_zero():

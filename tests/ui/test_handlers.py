@@ -305,3 +305,10 @@ def test_model_tab_survives_metadata_that_is_not_an_object(tmp_path):
     card, history, confusion = handlers.model_view(tmp_path / "recommender.keras")
     assert isinstance(card, str) and card
     assert history["visible"] is False and confusion["visible"] is False
+
+
+def test_every_pie_slice_the_engine_allows_has_its_own_colour():
+    from engine.charts import MAX_PIE_SLICES
+    from ui.charts import PIE_COLOURS
+
+    assert len(set(PIE_COLOURS)) >= MAX_PIE_SLICES
