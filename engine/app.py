@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
+from typing import TYPE_CHECKING
 
 from core.errors import ModelUnavailable
-from engine.session import ChatSession
 from core.language import validate_message
-from engine.vector import FeatureBounds, VectorReport, build_report
-from plugins.base import Backend, VectorizeRequest, checked_result
+from engine.recommend import Recommendation, RecommendPipeline
+from engine.session import ChatSession
+from engine.vector import FeatureBounds, VectorReport
+from plugins.base import Backend
+
+if TYPE_CHECKING:  # imported where first used, so commands that need none of them load none of them
+    from engine.analytics import AnalyticsAnswer, AnalyticsPipeline
+    from engine.sql_exec import QueryResult, ReadOnlyDatabase
+    from models.serving import Recommender
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +32,7 @@ class Engine:
         self._resolved: dict[tuple[str, str], tuple[Backend, dict | None]] = {}
         self._bounds: FeatureBounds | None = None
         self._recommender = None
+        self._recommend_pipeline: RecommendPipeline | None = None
         self._analytics = None
         self._database = None
 
@@ -102,21 +109,8 @@ class Engine:
             self._bounds = FeatureBounds.from_metadata(metadata)
         return self._bounds
 
-    def vectorize(self, text: str, session: ChatSession | None = None, backend: str | None = None) -> VectorReport:
-        session = session if session is not None else ChatSession()
-        cleaned, language = validate_message(text, self.settings.max_input_chars)
-        vectorizer, fallback = self.backend("vectorizer", backend)
-        request = VectorizeRequest(cleaned, language, dict(session.carried), session.carried_group)
-        started = time.perf_counter()
-        result = checked_result(vectorizer.vectorize(request), vectorizer.backend_id)
-        latency = (time.perf_counter() - started) * 1000
-        report = build_report(result, session, self.bounds, backend=vectorizer.backend_id, language=language)
-        report.latency_ms, report.fallback = latency, fallback
-        session.remember_features(report.stated, result.product_group, result.clear_group)
-        return report
-
     @property
-    def recommender(self):
+    def recommender(self) -> Recommender:
         with self._lock:
             if self._recommender is None:
                 from models.serving import Recommender  # NumPy only; TensorFlow stays out of serving
@@ -124,23 +118,33 @@ class Engine:
                 self._recommender = Recommender.load(self.settings.model_path)
             return self._recommender
 
-    def recommend(self, text: str, session: ChatSession | None = None, backend: str | None = None):
-        from engine.recommend import Recommendation, explain, rank
-        from engine.replies import compose_reply
+    @property
+    def recommend_pipeline(self) -> RecommendPipeline:
+        bounds = self.bounds
+        with self._lock:
+            if self._recommend_pipeline is None:
+                self._recommend_pipeline = RecommendPipeline(bounds, lambda: self.recommender)
+            return self._recommend_pipeline
 
+    def vectorize(self, text: str, session: ChatSession | None = None, backend: str | None = None) -> VectorReport:
         session = session if session is not None else ChatSession()
-        recommender = self.recommender  # load before touching the session, so a failure changes nothing
-        report = self.vectorize(text, session, backend)
-        labels = list(recommender.class_labels)
-        probabilities, drivers, ask_next = explain(recommender.predict_proba, report, labels, self.bounds)
-        rec = Recommendation(vector=report, top=rank(probabilities, labels, report.product_group),
-                             drivers=drivers, ask_next=ask_next)
-        rec.reply = compose_reply(rec)
-        return rec
+        cleaned, language = validate_message(text, self.settings.max_input_chars)
+        vectorizer, fallback = self.backend("vectorizer", backend)
+        report = self.recommend_pipeline.vectorize(cleaned, language, vectorizer, session)
+        report.fallback = fallback
+        return report
+
+    def recommend(self, text: str, session: ChatSession | None = None, backend: str | None = None) -> Recommendation:
+        session = session if session is not None else ChatSession()
+        cleaned, language = validate_message(text, self.settings.max_input_chars)
+        vectorizer, fallback = self.backend("vectorizer", backend)
+        recommendation = self.recommend_pipeline.recommend(cleaned, language, vectorizer, session)
+        recommendation.vector.fallback = fallback
+        return recommendation
 
     # --- analytics ----------------------------------------------------------------------------
     @property
-    def database(self):
+    def database(self) -> ReadOnlyDatabase:
         with self._lock:
             if self._database is None:
                 from db.build import ensure_database
@@ -151,7 +155,7 @@ class Engine:
             return self._database
 
     @property
-    def analytics(self):
+    def analytics(self) -> AnalyticsPipeline:
         database = self.database
         with self._lock:
             if self._analytics is None:
@@ -163,7 +167,7 @@ class Engine:
                 )
             return self._analytics
 
-    def ask(self, question: str, session: ChatSession | None = None, backend: str | None = None):
+    def ask(self, question: str, session: ChatSession | None = None, backend: str | None = None) -> AnalyticsAnswer:
         session = session if session is not None else ChatSession()
         cleaned, language = validate_message(question, self.settings.max_input_chars)
         generator, fallback = self.backend("sql_generator", backend)
@@ -171,5 +175,5 @@ class Engine:
         answer.fallback = fallback
         return answer
 
-    def run_sql(self, sql: str):
+    def run_sql(self, sql: str) -> QueryResult:
         return self.database.run(sql)

@@ -1,13 +1,19 @@
-"""The recommendation step: the model's probabilities -> group filter -> top 3 -> what drove the choice."""
+"""The recommend pipeline as named steps: build the request -> vectorize -> build the report -> rank ->
+explain -> compose the reply. Ranking keeps a named group only, renormalised, and takes the top 3."""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from db.catalog import PRODUCTS_BY_CODE
 from core.features import FEATURES
-from engine.vector import FeatureBounds, VectorReport
+from db.catalog import PRODUCTS_BY_CODE
+from engine.replies import compose_reply
+from engine.session import ChatSession
+from engine.vector import FeatureBounds, VectorReport, build_report
+from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer, checked_result
 
 TOP_N = 3
 
@@ -88,3 +94,43 @@ def explain(predict, report: VectorReport, labels: list[str], bounds: FeatureBou
         swings[name] = float(np.abs(low_row - probs[0]).sum() + np.abs(high_row - probs[0]).sum())
     ask_next = max(swings, key=lambda n: (swings[n], -FEATURES.index(n))) if swings else None
     return probs[0], drivers, ask_next
+
+
+class RecommendPipeline:
+    """Text (already checked) -> the vectorizer -> the model's input -> ranked picks and a reply.
+
+    The recommender is loaded through `load_recommender` before the session is touched, so a missing
+    model changes nothing; the session remembers what was stated only once the vectorizer's output passed."""
+
+    def __init__(self, bounds: FeatureBounds, load_recommender: Callable[[], object]):
+        self.bounds = bounds
+        self.load_recommender = load_recommender
+
+    def vectorize(self, text: str, language: str, vectorizer: Vectorizer, session: ChatSession) -> VectorReport:
+        request = self.build_request(text, language, session)
+        started = time.perf_counter()
+        result = self.run_vectorizer(vectorizer, request)
+        latency_ms = (time.perf_counter() - started) * 1000
+        report = build_report(result, session, self.bounds, backend=vectorizer.backend_id, language=language)
+        report.latency_ms = latency_ms
+        self.remember(session, report, result)
+        return report
+
+    def recommend(self, text: str, language: str, vectorizer: Vectorizer, session: ChatSession) -> Recommendation:
+        recommender = self.load_recommender()
+        report = self.vectorize(text, language, vectorizer, session)
+        labels = list(recommender.class_labels)
+        probabilities, drivers, ask_next = explain(recommender.predict_proba, report, labels, self.bounds)
+        recommendation = Recommendation(vector=report, top=rank(probabilities, labels, report.product_group),
+                                        drivers=drivers, ask_next=ask_next)
+        recommendation.reply = compose_reply(recommendation)
+        return recommendation
+
+    def build_request(self, text: str, language: str, session: ChatSession) -> VectorizeRequest:
+        return VectorizeRequest(text, language, dict(session.carried), session.carried_group)
+
+    def run_vectorizer(self, vectorizer: Vectorizer, request: VectorizeRequest) -> VectorizeResult:
+        return checked_result(vectorizer.vectorize(request), vectorizer.backend_id)
+
+    def remember(self, session: ChatSession, report: VectorReport, result: VectorizeResult) -> None:
+        session.remember_features(report.stated, result.product_group, result.clear_group)

@@ -1,10 +1,14 @@
 """The recommendation reply, in the customer's language: picks with fees, what drove them, what was assumed."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from db.catalog import PRODUCTS_BY_CODE, group_name
 from core.features import FEATURE_INFO, format_amount, format_fact
 from engine.korean import ro, topic
-from engine.recommend import Recommendation
+
+if TYPE_CHECKING:  # the pipeline in engine.recommend calls compose_reply, so only the type comes from there
+    from engine.recommend import Recommendation
 
 _QUESTIONS = {
     "age": ("나이가 어떻게 되세요?", "How old are you?"),
