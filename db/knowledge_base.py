@@ -127,3 +127,11 @@ def export_documents(pairs: list[SamplePair], out_dir: Path) -> list[Path]:
         )
         written.append(document)
     return written
+
+
+def export_knowledge_base(out_dir: Path, include_eval: bool = False) -> dict:
+    """`export-kb`: the reviewed pairs as Knowledge Base documents; held-out pairs stay out unless asked,
+    or the SQL evaluation would be scored on questions the Knowledge Base has seen."""
+    pairs = [pair for pair in load_pairs() if include_eval or pair.split != "eval"]
+    written = export_documents(pairs, out_dir)
+    return {"directory": str(out_dir), "documents": len(written)}

@@ -127,11 +127,9 @@ def _run(args, out) -> int:
         result = deploy_flow(settings, model_id=args.model_id, role_arn=args.role_arn, dry_run=args.dry_run)
         return _emit(result, out) or 0
     if args.command == "export-kb":
-        from db.knowledge_base import export_documents, load_pairs
+        from db.knowledge_base import export_knowledge_base
 
-        pairs = [p for p in load_pairs() if args.include_eval or p.split != "eval"]
-        written = export_documents(pairs, args.directory)
-        return _emit({"directory": str(args.directory), "documents": len(written)}, out) or 0
+        return _emit(export_knowledge_base(args.directory, args.include_eval), out) or 0
 
     from engine.app import Engine
 
