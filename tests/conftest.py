@@ -33,6 +33,6 @@ def small_db(tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def settings(small_db):
-    """Offline settings (rules backends, no .env) pointed at the small database."""
-    return offline_settings(database_url=small_db)
+def settings(small_db, tmp_path):
+    """Offline settings (rules backends, no .env) pointed at the small database and a fresh app-state one."""
+    return offline_settings(database_url=small_db, state_database_url=f"sqlite:///{tmp_path / 'state.db'}")
