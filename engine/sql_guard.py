@@ -5,6 +5,7 @@ parser does not understand (it falls back to a generic Command) is refused rathe
 """
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 
 from sqlglot import exp
@@ -18,7 +19,7 @@ from db.schema import ALLOWED_TABLES
 # SQLite's own names for the functions a read-only analytics query may call. The connection's authorizer
 # admits exactly these too, so both layers agree on what is harmless. printf/format are left out: a padding
 # width like printf('%.*c', 999999999, 'x') spends seconds in one VM step, out of the deadline's reach.
-SAFE_SQLITE_FUNCTIONS = frozenset({
+_WANTED_FUNCTIONS = frozenset({
     "count", "sum", "total", "avg", "min", "max", "group_concat", "string_agg",
     "abs", "round", "sign", "random", "ceil", "ceiling", "floor", "trunc", "sqrt", "pow", "power",
     "exp", "ln", "log", "log10", "log2", "mod", "pi",
@@ -30,6 +31,20 @@ SAFE_SQLITE_FUNCTIONS = frozenset({
     "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile",
     "lag", "lead", "first_value", "last_value", "nth_value",
 })
+
+
+def _runnable(names: frozenset[str]) -> frozenset[str]:
+    """Only what this SQLite build can run: string_agg, timediff and octet_length arrived in 3.43-3.44, and
+    admitting them on an older library meant a guard 'yes' followed by the database's 'no such function'."""
+    try:
+        with sqlite3.connect(":memory:") as conn:
+            available = {row[0] for row in conn.execute("SELECT name FROM pragma_function_list")}
+    except sqlite3.Error:  # a build without the introspection pragmas: trust the list as written
+        return names
+    return frozenset(names & available)
+
+
+SAFE_SQLITE_FUNCTIONS = _runnable(_WANTED_FUNCTIONS)
 
 _QUERY_NODES = (
     exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Subquery, exp.With, exp.CTE, exp.TableAlias,
@@ -87,14 +102,31 @@ def check_sql(
             detail_ko=f"SQL이 {len(sql):,}자로 제한({max_chars:,}자)을 넘어요",
         )
     _check_characters(sql)
-    statement, span = _parse_single(sql, dialect)
+    statement, span, tokens = _parse_single(sql, dialect)
     if not isinstance(statement, _TOP_LEVEL):
         kind = _statement_kind(statement, sql, span)
         raise SqlRefused(f"only SELECT can run, not {kind}", detail_ko=f"{kind} 문은 실행할 수 없어요")
     tables = frozenset(name.lower() for name in allowed_tables)
     for node in statement.walk():
         _check_node(node, tables, dialect)
+    if dialect == "sqlite":
+        _check_called_names(tokens, statement)
     return sql[span[0]:span[1]]
+
+
+_CALL_SYNTAX = frozenset({"cast"})  # SQL syntax that reads like a call; its parts are checked as nodes
+
+
+def _check_called_names(tokens, statement: exp.Expression) -> None:
+    """sqlglot reads some functions as others (string_agg as group_concat), but SQLite runs the name as
+    written: each name called in the text must itself be admitted, or name a CTE or alias column list."""
+    defined = {node.alias_or_name.lower() for node in statement.find_all(exp.CTE, exp.TableAlias)}
+    for current, following in zip(tokens, tokens[1:]):
+        if current.token_type == TokenType.VAR and following.token_type == TokenType.L_PAREN:
+            name = current.text.lower()
+            if name not in SAFE_SQLITE_FUNCTIONS and name not in defined and name not in _CALL_SYNTAX:
+                shown = _short(name)
+                raise SqlRefused(f"the function {shown}() is not allowed", detail_ko=f"{shown}() 함수는 쓸 수 없어요")
 
 
 def _short(text: str) -> str:
@@ -123,8 +155,8 @@ def _check_characters(sql: str) -> None:
             )
 
 
-def _parse_single(sql: str, dialect: str) -> tuple[exp.Expression, tuple[int, int]]:
-    """Parse and insist on exactly one statement; return it with its character span in `sql`."""
+def _parse_single(sql: str, dialect: str) -> tuple[exp.Expression, tuple[int, int], list]:
+    """Parse and insist on exactly one statement; return it with its character span in `sql` and its tokens."""
     engine_dialect = Dialect.get_or_raise(dialect)
     try:
         tokens = engine_dialect.tokenize(sql)
@@ -150,7 +182,7 @@ def _parse_single(sql: str, dialect: str) -> tuple[exp.Expression, tuple[int, in
         raise SqlRefused("only one statement can run at a time", detail_ko="한 번에 한 문장만 실행할 수 있어요")
     if not spans or not statements:
         raise SqlRefused("there is no SQL statement", detail_ko="SQL 문이 없어요")
-    return statements[0], spans[0]
+    return statements[0], spans[0], next(chunk for chunk in chunks if chunk)
 
 
 def _statement_kind(statement: exp.Expression, sql: str, span: tuple[int, int]) -> str:

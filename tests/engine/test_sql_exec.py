@@ -259,18 +259,14 @@ _FUNCTION_CALLS = {
 
 
 def test_every_safe_function_has_a_sample_call():
-    assert set(_FUNCTION_CALLS) == set(SAFE_SQLITE_FUNCTIONS)
+    assert set(SAFE_SQLITE_FUNCTIONS) <= set(_FUNCTION_CALLS)
 
 
-@pytest.mark.parametrize("name", sorted(_FUNCTION_CALLS))
+@pytest.mark.parametrize("name", sorted(SAFE_SQLITE_FUNCTIONS))
 def test_guard_and_authorizer_agree_on_every_safe_function(fixture_db, name):
     db, _ = fixture_db
-    try:
-        result = db.run(f"SELECT {_FUNCTION_CALLS[name]} FROM customer LIMIT 3")
-    except QueryFailed as exc:
-        assert "no such function" in exc.detail, exc.detail
-    else:
-        assert result.rows
+    result = db.run(f"SELECT {_FUNCTION_CALLS[name]} FROM customer LIMIT 3")  # admitted means it runs
+    assert result.rows
 
 
 def test_result_json_is_plain_json_values():
