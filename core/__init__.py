@@ -1,2 +1,2 @@
-"""The shared base every layer may import: errors, the six features, paths, language and vocabulary.
-It imports nothing of the project's own above it."""
+"""The shared base every layer may import: errors, the six features, paths, language, the product vocabulary,
+number words, units and the text normaliser. It imports nothing of the project's own above it."""

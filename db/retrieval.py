@@ -6,8 +6,6 @@ precomputed once so a search is one small matrix-vector product.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.text import search_key
 
 
 @dataclass(frozen=True)
@@ -25,19 +24,13 @@ class Example:
     sql: str
     score: float = 0.0
 
+
 NGRAM_SIZES = (1, 2, 3)
-_PUNCT = re.compile(r"[^\w\s%~]")
-_SPACES = re.compile(r"\s+")
-
-
-def normalize(text: str) -> str:
-    """NFKC + lowercase + punctuation dropped + spaces collapsed, so '평균  나이?' and '평균 나이' match."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
 
 
 def char_ngrams(text: str) -> Counter:
-    padded = f" {normalize(text)} "
+    """Grams of the text's search key, so '평균  나이?' and '평균 나이' are the same question."""
+    padded = f" {search_key(text)} "
     grams: Counter = Counter()
     for n in NGRAM_SIZES:
         grams.update(g for g in (padded[i : i + n] for i in range(len(padded) - n + 1)) if g.strip())

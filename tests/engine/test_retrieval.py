@@ -5,8 +5,9 @@ import os
 
 import pytest
 
+from core.text import search_key
 from db.knowledge_base import load_pairs
-from db.retrieval import KnowledgeBase, cached_knowledge_base, normalize
+from db.retrieval import KnowledgeBase, cached_knowledge_base
 
 PAIRS = [
     ("연령대별 식기세척기 사용자 수를 보여줘", "SELECT 1"),
@@ -55,7 +56,7 @@ def test_scores_are_cosine_similarities(kb):
 
 
 def test_normalisation_ignores_case_width_punctuation_and_spacing(kb):
-    assert normalize("  Ｈｏｗ   MANY\tcustomers?! ") == "how many customers"
+    assert search_key("  Ｈｏｗ   MANY\tcustomers?! ") == "how many customers"
     assert kb.search("HOW MANY customers rent an AIR purifier", k=1)[0].score == pytest.approx(
         kb.search("how many customers rent an air purifier?", k=1)[0].score)
 

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from db.knowledge_base import load_pairs
-from db.retrieval import normalize
 from engine.sql_guard import check_sql
 from core.language import detect_language
+from core.text import search_key
 from plugins.base import Example, SqlRequest
 from plugins.manager import get_registry
-from plugins.rules.sql import KB_MATCH_THRESHOLD, RulesSqlGenerator, suggestions
-from plugins.rules.sql_parse import parse_question
+from plugins.rules.sql import RulesSqlGenerator
+from plugins.rules.sql.generator import KB_MATCH_THRESHOLD, suggestions
 
 # A held-out-looking example so a decline is never rescued by the real knowledge base.
 NO_MATCH = (Example("unrelated", "SELECT 1", 0.0),)
@@ -240,10 +240,10 @@ def test_generated_sql_returns_the_reference_result(db, generator, question, ref
 
 
 def test_cases_cover_both_languages_and_never_use_held_out_questions():
-    held_out = {normalize(p.question) for p in load_pairs() if p.split == "eval"}
+    held_out = {search_key(p.question) for p in load_pairs() if p.split == "eval"}
     questions = [c[0] for c in CASES]
     assert len(questions) >= 60 and len(set(questions)) == len(questions)
-    assert not held_out & {normalize(q) for q in questions}
+    assert not held_out & {search_key(q) for q in questions}
     languages = [detect_language(q) for q in questions]
     assert languages.count("ko") >= 25 and languages.count("en") >= 25
 
@@ -275,8 +275,8 @@ def test_unreadable_or_off_topic_questions_get_no_sql_and_three_suggestions(gene
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_every_suggestion_is_a_question_the_parser_answers(generator, language):
-    for parsed in (None, parse_question("정수기 사용자의 평균 키"), parse_question("air purifier favourite colour")):
-        for question in suggestions(language, parsed):
+    for declined in ("", "정수기 사용자의 평균 키", "air purifier favourite colour"):
+        for question in suggestions(language, declined):
             assert ask(generator, question).sql is not None, question
 
 

@@ -6,10 +6,10 @@ import json
 import pytest
 
 from core.features import FEATURES, PRODUCT_GROUPS
+from core.numbers import parse_number
 from engine.settings import offline_settings
 from plugins import manager
 from plugins.base import VectorizeRequest, Vectorizer
-from plugins.rules.number_words import parse_number
 from plugins.rules.vectorizer import RulesVectorizer
 
 

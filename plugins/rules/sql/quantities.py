@@ -1,69 +1,19 @@
-"""Text preparation and number reading for the rules SQL parser.
+"""Numbers that name a filter: "30세 이상", "households of 3 or more", "월 5만원", "40대와 50대".
 
-Numbers carry most of a question's filters ("30세 이상", "households of 3 or more", "월 5만원"), so they are
-read first and their words blanked out, leaving the rest of the sentence for measures and groupings.
+Numbers carry most of a question's filters, so they are read first and their words blanked out, leaving the
+rest of the sentence for measures and groupings.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from plugins.rules import sql_lexicon as lx
-from plugins.rules.number_words import EN_DECADES, parse_number
-from plugins.rules.sql_intent import FEE, Condition, Filter
+from core import units
+from plugins.rules.sql import lexicon as lx
+from plugins.rules.sql.intent import FEE, Condition, Filter
+from plugins.rules.sql.scan import Scan, compact, number
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_SPACES = re.compile(r"\s+")
-_MARKUP = re.compile(r"</?[a-z][a-z0-9]{0,9}\s*/?>")  # "<b>총</b> 정수기 사용자": tags pasted from a page
-_THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
-_PYEONG_M2 = 3.3058
-
-
-def _num(text: str) -> float:
-    return float(text.replace(",", ""))
-
-
-def _int(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
-def normalize(text: str) -> str:
-    """NFKC, lowercase, one spacing; number words to digits; money to thousands of KRW ("N천원"); m² to 평."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.translate(str.maketrans({"∼": "~", "〜": "~", "–": "-", "—": "-", "’": "'", "‘": "'"}))
-    text = _SPACES.sub(" ", _MARKUP.sub(" ", text)).strip()
-    text = _THOUSANDS.sub(lambda m: m[0].replace(",", ""), text)
-    text = lx.EN_DECADE_WORD.sub(lambda m: f"{EN_DECADES[m[1]]}s", text)
-    text = lx.EN_TENS_WORD.sub(lambda m: f"{_int(parse_number(m[0]))}", text)  # twenty-five -> 25
-    text = lx.EN_NUMBER_WORD.sub(
-        lambda m: f"{m['pre'] or ''}{lx.EN_NUMBERS[m['w']]}{m['post'] or ''}" if m["pre"] or m["post"] else m[0], text
-    )
-    text = lx.KO_NUMBER_WORD.sub(lambda m: f"{lx.KO_NUMBERS[m[1]]}{m[2]}", text)
-    text = lx.MONEY_MAN_CHEON.sub(lambda m: f"{_int(round(_num(m[1]) * 10) + int(m[2]))}천원", text)
-    text = lx.MONEY_MAN.sub(lambda m: f"{_int(round(_num(m[1]) * 10, 1))}천원", text)
-    text = lx.MONEY_WON.sub(lambda m: f"{_int(round(_num(m[1] or m[2]) / 1000, 1))}천원", text)
-    text = lx.MONEY_CHEON.sub(lambda m: f"{m[1] or m[2]}천원", text)
-    text = lx.AREA_M2.sub(lambda m: f"{round(_num(m[1]) / _PYEONG_M2)}평", text)
-    return text
-
-
-class Scan:
-    """The normalised question plus a working copy in which consumed words are blanked with spaces."""
-
-    def __init__(self, text: str):
-        self.text = normalize(text)
-        self.work = self.text
-
-    def mask(self, start: int, end: int) -> None:
-        self.work = self.work[:start] + " " * (end - start) + self.work[end:]
-
-    def take(self, pattern: re.Pattern) -> list[re.Match]:
-        """Every match of `pattern` in the working text, each then blanked out."""
-        found = list(pattern.finditer(self.work))
-        for m in found:
-            self.mask(m.start(), m.end())
-        return found
 
 
 @dataclass(frozen=True)
@@ -107,10 +57,10 @@ def _feature_before(work: str, start: int, limit: int = 26) -> tuple[str | None,
 
 
 def _conditions(column: str, op: str, q: _Quantity) -> tuple[Condition, ...]:
-    scale = 1000 if column == FEE else 1
-    low = _int(q.low * scale)
+    scale = units.WON_PER_THOUSAND if column == FEE else 1  # fees are stored in won, amt in thousands
+    low = compact(q.low * scale)
     if q.high is not None:
-        high = _int(q.high * scale)
+        high = compact(q.high * scale)
         table = {"ge": ((">=", low),), "gt": ((">", high),), "le": (("<=", high),), "lt": (("<", low),)}
         if op in table:
             return tuple(Condition(column, o, v) for o, v in table[op])
@@ -132,7 +82,7 @@ def _comparator(work: str, start: int, end: int) -> tuple[str | None, int, int]:
 
 
 def read_numeric_filters(scan: Scan) -> list[Filter]:
-    """Every number that names a filter, in question order; sql_parse merges two about one column."""
+    """Every number that names a filter, in question order; the parser merges two about one column."""
     found: list[Filter] = []
     pos = 0
     while True:
@@ -142,7 +92,7 @@ def read_numeric_filters(scan: Scan) -> list[Filter]:
         pos = m.end()
         work = scan.work
         column, band, end = _read_unit(work, m.end())
-        low, high = _num(m[0]), None
+        low, high = number(m[0]), None
         start = m.start()
         between = lx.EN_PREFIX.search(work, max(0, start - 12), start)
         joiner = lx.RANGE_JOIN.match(work, end)
@@ -153,7 +103,7 @@ def read_numeric_filters(scan: Scan) -> list[Filter]:
             col2, band2, end2 = _read_unit(work, second.end())
             if col2 and not column or column and col2 == column or not (column or col2):
                 column, band = column or col2, band or band2
-                high = _num(second[0]) + (9 if band2 or band else 0)
+                high = number(second[0]) + (9 if band2 or band else 0)
                 end = end2
                 tail = lx.RANGE_END.match(work, end)
                 end = tail.end() if tail else end
@@ -174,8 +124,8 @@ def read_numeric_filters(scan: Scan) -> list[Filter]:
                 continue
         if column == "amt" and word == FEE:
             column = FEE
-        if column in ("amt", FEE) and low >= 1000 and high is not None:  # "30,000 and 50,000 won"
-            low /= 1000
+        if column in ("amt", FEE) and low >= units.WON_PER_THOUSAND and high is not None:  # "30,000 and 50,000 won"
+            low = units.won_to_thousands(low)
         if column is None:
             column = word if word else ("age" if (op or high is not None) else None)
         if column is None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 
 from core.features import FEATURES
+from core.text import fold
 from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
-from plugins.rules.household import compose_household
-from plugins.rules.product_groups import detect_clear, detect_group
-from plugins.rules.vector_patterns import (
+from plugins.rules.vectorizer.groups import detect_clear, detect_group
+from plugins.rules.vectorizer.household import compose_household
+from plugins.rules.vectorizer.patterns import (
     ARTICLE_BEFORE,
     BARE_PERCENT,
     CHILD_AFTER,
@@ -39,13 +39,6 @@ ADULT_AGE = 19
 MAX_IGNORED_IN_RAW = 10
 HOUSEHOLD_SIGNALS = ("adults", "kids", "aged_kids", "partner", "alone", "me")
 CHILD, FAMILY, SELF = "a child's age", "a family member's age", "self"
-_WHITESPACE = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """NFKC folds fullwidth digits, ％ and ㎡ (-> m2) into the forms the patterns expect; collapsing whitespace
-    keeps every `\\s*` in the patterns to one character, so long blank runs cannot make matching quadratic."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).lower()
 
 
 def _number_start(match: re.Match) -> int:
@@ -153,7 +146,7 @@ def _compact(value: float) -> float | int:
 
 def read_text(text: str) -> tuple[dict[str, float | None], str | None, dict]:
     """The six features and product group stated in `text`, plus a record of what was matched."""
-    reader = _Reader(normalise(text))
+    reader = _Reader(fold(text))
     for rule in RULES:
         reader.apply(rule)
     features: dict[str, float | None] = {}

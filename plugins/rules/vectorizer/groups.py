@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import re
 
-NAMES = {
-    "정수기": r"정수기|\bwater\s*(?:purifiers?|filters?|dispensers?)\b",
-    "공기청정기": r"공기\s*청정기|공청기|\bair\s*(?:purifiers?|cleaners?)\b",
-    "비데": r"비데|\bbidets?\b",
-    "식기세척기": r"식기\s*세척기|식세기|\bdish\s*-?washers?\b",
-    "매트리스": r"매트리스|매트레스|\bmattress(?:es)?\b",
-}
+from core.vocabulary import GROUP_PATTERNS
+
+# Hints only count when no product is named; they are the vectorizer's own, since "미세먼지 사용자 수" is no
+# question about air purifier users.
 HINTS = {
     "정수기": r"(?<![가-힣])(?:물|생수|식수)(?=$|[^가-힣]|을|이|은|도|만|맛|로|이랑)|"
              r"\b(?:drinking|clean|filtered|purified|cold|hot)\s+water\b|\bwater\b",
@@ -31,7 +28,7 @@ CLEAR_GROUP = re.compile(
     r"\b(?:product|category)\s+(?:type\s+|group\s+)?(?:doesn['’]?t|does\s+not)\s+matter\b|"
     r"\bdon['’]?t\s+care\s+(?:about\s+)?(?:the\s+|which\s+)?(?:product|category|kind|type)"
 )
-_NAMES = {group: re.compile(pattern) for group, pattern in NAMES.items()}
+_NAMES = {group: re.compile(pattern) for group, pattern in GROUP_PATTERNS.items()}
 _HINTS = {group: re.compile(pattern) for group, pattern in HINTS.items()}
 
 _NEGATED_AFTER = re.compile(r"\s*(?:은|는|이|가)?\s*(?:말고|말구|빼고|대신|제외|필요\s*없|안\s*필요|싫)")
@@ -58,7 +55,7 @@ def _mentions(text: str, patterns: dict[str, re.Pattern]) -> tuple[dict[str, str
 
 
 def detect_group(text: str) -> tuple[str | None, dict]:
-    """(group or None, what was matched) for normalised, lower-cased text."""
+    """(group or None, what was matched) for `core.text.fold`ed text."""
     wanted, excluded = _mentions(text, _NAMES)
     evidence: dict = {}
     if not wanted:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from plugins.rules import sql_lexicon as lx
-from plugins.rules.sql_intent import FEE, PRODUCT_DIMS, Filter, Intent, Measure, Parsed
+from plugins.rules.sql import lexicon as lx
+from plugins.rules.sql.decline import Decline
+from plugins.rules.sql.intent import FEE, PRODUCT_DIMS, Filter, Intent, Measure, Parsed
 
 _PRODUCT_KINDS = ("product", FEE)
 LIST_LIMIT = 100
@@ -258,19 +259,18 @@ def _resolve(entries, bare, groups, rows, catalog, fee_filter):
 
 
 def read_measures(scan, filters, groups, partition, top, *, followup, add_groups, reset, distribution) -> Parsed:
-    """Everything a question asks to compute, given the filters and groupings sql_parse already read."""
+    """Everything a question asks to compute, given the filters and groupings the parser already read."""
     toks, flags = _tokens(scan)
     flags["distribution"] = flags["distribution"] or distribution
     flags["fee_filter"] = any(f.kind == FEE for f in filters)
     entries, loose, bare = _pair(toks)
-    words = {"text": scan.text}
     share, rows = bool(flags["share"]), bool(top.get("rows"))
     sups = [t for t in toks if t.kind == "sup"]
     ranked = bool(sups or top or flags.get("order_only"))
     if flags["compare"] and not groups:
         groups = _compared(filters)
         if not groups:
-            return Parsed(error="nothing_to_compare", words=words)
+            raise Decline("nothing_to_compare")
     groups, partition, noun, noun_text = _choose_groups(flags, toks, top, groups, partition, entries, bare)
     product_level = any(g in PRODUCT_DIMS for g in groups)
     catalog = not rows and not flags["people"] and not any(e.measure.func == "count" for e in entries) and (
@@ -282,13 +282,13 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
         | {g.removesuffix("Band") for g in groups}
     unused = [column for column, _ in bare if column not in used]
     if unused:
-        return Parsed(error="unused_feature", detail=unused[0], words=words)
+        raise Decline("unused_feature", unused[0])
     leftover = lx.LEFTOVER_COMPARISON.search(scan.work)
     if leftover:
-        return Parsed(error="unread_comparison", detail=leftover[0], words=words)
+        raise Decline("unread_comparison", leftover[0])
     unknown = _unknown_word(scan.work)
     if unknown:
-        return Parsed(error="unknown_word", detail=unknown, words=words)
+        raise Decline("unknown_word", unknown)
     bare_positions = {p for _, p in bare}
     implied = flags.get("implied_grouping", False)
     explicit = bool([e for e in measures if e.pos not in bare_positions] or share or rows or catalog
@@ -317,10 +317,10 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
         # "40대 정수기 고객 목록": the customers themselves, the first ones by id
         rows, explicit, limit, order, unique = True, True, limit or LIST_LIMIT, None, []
     elif rows and row_column is None:
-        return Parsed(error="ranking_without_feature", words=words)
+        raise Decline("ranking_without_feature")
     population = _population(scan, filters) if share and not groups else ()
     if share and not groups and len(population) == len(filters) and not followup:
-        return Parsed(error="share_without_subject", words=words)
+        raise Decline("share_without_subject")
     intent = Intent(
         measures=tuple(unique), share=share, groups=tuple(groups), filters=filters, population=population,
         partition=partition, order=order if (groups or rows) else None, order_key=order_key if groups else None,
@@ -332,5 +332,5 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
         has_scope=bool(filters or (groups and not implied) or flags["subject"]), reset_filters=reset and followup,
         implied_grouping=implied,
         add_groups=add_groups, loose_aggregates=tuple(loose) if not measures else (),
-        loose_features=loose_features, words=words,
+        loose_features=loose_features,
     )

@@ -5,7 +5,7 @@ Bands are `(col/10)*10`, integer division in SQLite and PostgreSQL alike.
 """
 from __future__ import annotations
 
-from plugins.rules.sql_intent import FEE, Condition, Intent, Measure
+from plugins.rules.sql.intent import FEE, Condition, Intent, Measure
 
 _AVG_DIGITS = {"houseHold": 2, FEE: 0}
 _SYMBOLS = {"=": "=", "!=": "<>", ">=": ">=", "<=": "<=", ">": ">", "<": "<"}

@@ -1,6 +1,7 @@
 """Numbers as customers write them: digits (35,000 / 3.5), Korean native (서른다섯), Sino-Korean (삼십오), English.
 
 Each regex fragment below is paired with `parse_number`, which turns any text the fragments match into a float.
+Both rules parsers read numbers through this one table, so a number word one of them knows the other knows too.
 """
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ ENGLISH_TENS = rf"\b(?:{_EN_TEN_WORDS})(?:[- ](?:{_EN_DIGIT_WORDS}))?\b"
 EN_DECADES = {"teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fourties": 40, "fifties": 50,
               "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
 EN_DECADE_WORDS = "|".join(EN_DECADES)
+
+# One to ten as they stand before a counter ("세 명", "두 가지", "three people"); parse_number reads each.
+NATIVE_COUNTING = "다섯|여섯|일곱|여덟|아홉|한|두|세|네|열"
+ENGLISH_ONE_TO_TEN = "|".join(word for word, value in _EN_UNITS.items() if 1 <= value <= 10)
 
 _EN_COMPOUND = re.compile(rf"({_EN_TEN_WORDS})(?:[- ](\w+))?$")
 

@@ -1,14 +1,17 @@
 """The bilingual vocabulary of marketing questions, compiled once: every regex the rules SQL parser uses.
 
 Named groups carry the meaning (a column, an aggregate, a dimension) so the parser never re-reads words.
-Alternatives are ordered longest first because a regex takes the first alternative that matches.
+Alternatives are ordered longest first because a regex takes the first alternative that matches. Product
+names, number words and units are not the parser's own: they come from `core`, as the vectorizer's do.
 """
 from __future__ import annotations
 
 import re
 
-from plugins.rules.number_words import EN_DECADE_WORDS, ENGLISH_TENS
-from plugins.rules.sql_intent import FEE
+from core import units
+from core.numbers import EN_DECADE_WORDS, ENGLISH_ONE_TO_TEN, ENGLISH_TENS, NATIVE_COUNTING
+from core.vocabulary import GROUP_PATTERNS, GROUPS
+from plugins.rules.sql.intent import FEE
 
 # Customer columns the parser can aggregate or filter on; FEE is the product catalogue's monthly fee.
 FEATURE_COLUMNS = ("age", "houseHold", "amt", "size", "score", "discRate")
@@ -46,10 +49,10 @@ UNIT = re.compile(
     r"(?P<band_age>대|'?s\b)"
     r"|(?P<age>세|살|\s*years?[\s-]*olds?\b|\s*yrs?\s*old\b|\s*-year-olds?\b|\s*years?\b)"
     r"|(?P<houseHold>인|식구|[\s-]*(?:person|people|persons|members?)\b)"
-    r"|(?P<discRate>%|퍼센트|프로|\s*percent\b)"
+    rf"|(?P<discRate>{units.PERCENT})"
     r"|(?P<score>점|\s*points?\b|\s*pts?\b)"
     r"|(?P<amt>천원)"
-    r"|(?P<size>평|\s*pyeong\b|\s*py\b)"
+    rf"|(?P<size>평|(?:{units.PYEONG_EN})\b)"
     r"|(?P<people>명)"
     r")"
 )
@@ -112,20 +115,14 @@ UNSUPPORTED = re.compile(
     r"\bpercentiles?\b|\bquartiles?\b"
 )
 
-GROUP_WORDS = {
-    "정수기": r"정수기|water\s+(?:purifiers?|filters?)",
-    "공기청정기": r"공기\s*청정기|공청기|air\s+(?:purifiers?|cleaners?)",
-    "비데": r"비데|bidets?",
-    "식기세척기": r"식기\s*세척기|식세기|dish\s*washers?",
-    "매트리스": r"매트리스|mattress(?:es)?",
-}
-GROUP_KEYS = tuple(GROUP_WORDS)
+# A group's name as core.vocabulary.mentioned_group reads it: `g<i>` is GROUPS[i].
+_GROUP_ALTERNATIVES = "|".join(f"(?P<g{i}>{GROUP_PATTERNS[group]})" for i, group in enumerate(GROUPS))
 PRODUCT_CODE = re.compile(
-    "(?:" + "|".join(f"(?P<g{i}>{pat})" for i, pat in enumerate(GROUP_WORDS.values())) + r")"
+    f"(?:{_GROUP_ALTERNATIVES})"
     r"\s*(?:no\.?\s*|#\s*|model\s+)?(?P<num>\d+)(?!\d|\s*(?:개|명|위|대|세|살|%|인|평|점|천원|s\b|years?|people))"
 )
 PRODUCT_PREFIX = re.compile(r"(?:product|model|제품|모델|상품)\s*$")
-GROUP_NAME = re.compile("|".join(f"(?P<g{i}>{pat})" for i, pat in enumerate(GROUP_WORDS.values())))
+GROUP_NAME = re.compile(_GROUP_ALTERNATIVES)
 NEGATION_AFTER = re.compile(
     r"\s*(?:을|를|은|는|이|가)?\s*(?:제외(?:한|하고)?|빼고|뺀|말고|외(?:의)?|아닌|안\s*쓰는|쓰지\s*않는|사용하지\s*않는|이외)"
 )
@@ -329,20 +326,20 @@ LEFTOVER_COMPARISON = re.compile(
     r"higher\s+than|lower\s+than|exceeds?|exceeding)\b"
 )
 
-EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-               "nine": 9, "ten": 10, "single": 1}
-KO_NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+# Number words become digits only beside words that make them a count ("top three", "세 명"), since a bare
+# "one" ("the one with ...") or "세" (an age unit) is not always a number.
 EN_NUMBER_WORD = re.compile(
     r"\b(?P<pre>(?:top|bottom|of|than|over|under|least|most|with|first|last)\s+)?"
-    r"(?P<w>one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    rf"(?P<w>{ENGLISH_ONE_TO_TEN})\b"
     r"(?P<post>[\s-]+(?:people|persons?|members?|products?|groups?|categories|customers?|users?|age|most|least|"
     r"largest|highest|lowest|smallest|biggest|oldest|youngest|models?|or\b))?"
 )
-KO_NUMBER_WORD = re.compile(r"(?<![가-힣\d])(다섯|여섯|일곱|여덟|아홉|한|두|세|네|열)\s*(명|개|식구|가지|사람|인)")
+KO_NUMBER_WORD = re.compile(rf"(?<![가-힣\d])({NATIVE_COUNTING})\s*(명|개|식구|가지|사람|인)")
 EN_DECADE_WORD = re.compile(rf"\b({EN_DECADE_WORDS})\b")
 EN_TENS_WORD = re.compile(ENGLISH_TENS)
 MONEY_MAN_CHEON = re.compile(r"(\d+(?:\.\d+)?)\s*만\s*(\d+)\s*천\s*원?")
 MONEY_MAN = re.compile(r"(\d+(?:\.\d+)?)\s*만\s*원?(?!\s*(?:명|개))")
-MONEY_WON = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{4,})\s*(?:원|won\b|krw\b)|(?:₩|krw)\s*(\d{1,3}(?:,\d{3})+|\d{4,})")
-MONEY_CHEON = re.compile(r"(\d+)\s*천\s*원|(\d+)\s*(?:k\b|thousand)\s*(?:won|krw)?")
-AREA_M2 = re.compile(r"(\d+(?:\.\d+)?)\s*(?:m2|제곱\s*미터|square\s+met(?:er|re)s?|sq\.?\s*m\b|sqm)")
+MONEY_WON = re.compile(rf"(\d{{1,3}}(?:,\d{{3}})+|\d{{4,}})\s*(?:{units.WON})|(?:₩|krw)\s*(\d{{1,3}}(?:,\d{{3}})+|\d{{4,}})")
+MONEY_CHEON = re.compile(rf"(\d+)\s*천\s*원|(\d+)\s*(?:{units.THOUSAND})\s*(?:won|krw)?")
+AREA_M2 = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:{units.AREA_M2})(?![a-z\d])")
+AREA_SQFT = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:{units.AREA_SQFT})\b")

@@ -1,4 +1,4 @@
-"""Every phrasing the rules vectorizer understands, as pre-compiled regexes over NFKC-normalised, lower-cased text.
+"""Every phrasing the rules vectorizer understands, as pre-compiled regexes over `core.text.fold`ed text.
 
 Rules are tried in list order and each claims the characters it matched, so a number is read once, next to its
 own unit: the household-member rules come first (so "아이 2명" is not a household of 2), then number+unit rules, then
@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from plugins.rules.number_words import (
+from core import units
+from core.numbers import (
     DIGITS,
     EN_DECADE_WORDS,
     EN_DECADES,
@@ -22,9 +23,6 @@ from plugins.rules.number_words import (
     SINO_TENS,
     parse_number,
 )
-
-M2_PER_PYEONG = 3.3058
-M2_PER_SQFT = 0.09290304
 
 
 @dataclass(frozen=True)
@@ -68,18 +66,19 @@ def _man_won(match: re.Match) -> float | None:
     if match.groupdict().get("c"):
         extra = parse_number(match.group("c")) or 0.0
     elif match.groupdict().get("w"):
-        extra = float(match.group("w")) / 1000
-    return man * 10 + extra
+        extra = units.won_to_thousands(float(match.group("w")))
+    return units.man_to_thousands(man, extra)
 
 
-def _mid(scale: float) -> Callable[[re.Match], float | None]:
-    """2~3만원 -> 25, 30~40평 -> 35: the middle of a stated range; a "range" running downwards is not one."""
+def _mid(scale: Callable[[float], float]) -> Callable[[re.Match], float | None]:
+    """2~3만원 -> 25, 30~40평 -> 35: the middle of a stated range, in the feature's unit; a "range" running
+    downwards is not one."""
 
     def convert(match: re.Match) -> float | None:
         low, high = _n(match, "a"), _n(match, "b")
         if low is None or high is None or low > high:
             return None
-        return (low + high) / 2 * scale
+        return scale((low + high) / 2)
 
     return convert
 
@@ -88,7 +87,7 @@ def _won(match: re.Match) -> float | None:
     value = _n(match)
     if value is None:
         return None
-    return value if match.groupdict().get("k") else value / 1000
+    return value if match.groupdict().get("k") else units.won_to_thousands(value)
 
 
 def _budget(match: re.Match) -> float | None:
@@ -98,23 +97,23 @@ def _budget(match: re.Match) -> float | None:
         return None
     if match.group("k"):
         return value
-    return value / 1000 if value >= 1000 else None
+    return units.won_to_thousands(value) if value >= units.WON_PER_THOUSAND else None
 
 
-def _area(per_unit: float) -> Callable[[re.Match], float | None]:
+def _area(to_pyeong: Callable[[float], float]) -> Callable[[re.Match], float | None]:
     def convert(match: re.Match) -> float | None:
         value = _n(match)
-        return None if value is None else round(value * per_unit / M2_PER_PYEONG, 1)
+        return None if value is None else round(to_pyeong(value), 1)
 
     return convert
 
 
-def _decade_band(match: re.Match, scale: float = 1) -> float | None:
+def _decade_band(match: re.Match, scale: Callable[[float], float] = float) -> float | None:
     """30평대 -> 35 and 2만원대 -> 25: a round figure followed by 대 means the middle of that band."""
     value = _n(match)
     if value is None:
         return None
-    value *= scale
+    value = scale(value)
     return value + 5 if value % 10 == 0 else value
 
 
@@ -129,7 +128,7 @@ NUM_EN3 = rf"(?:{D3}|{ENGLISH})"
 NUM_EN2 = rf"(?:{D2}|{ENGLISH})"
 PARTICLE = r"\s*(?:은|는|이|가|도|:|=)?\s*"
 APPROX = r"(?:(?:약|대략|대충|about|around|roughly|approximately|approx\.?|~)\s*)?"
-PCT = r"(?:%|퍼센트|퍼(?![가-힣])|프로(?![그모젝필세])|percent\b|per\s*cent\b|pct\b)"
+PCT = rf"(?:{units.PERCENT})"
 KIDS_KO = r"아이(?![템디돌스콘폰패쇼])|애기|아기|자녀|자식|아들|딸(?!기)|꼬마|어린이|(?<![가-힣])애(?![완용니])"
 KIDS_EN = (r"kids?|children|child|sons?|daughters?|boys|girls|toddlers?|bab(?:y|ies)|teenagers?|teens|"
            r"grandchild(?:ren)?|dogs?|cats?")
@@ -173,16 +172,17 @@ MEMBER_RULES = (
 )
 
 MONEY_RULES = (
-    _r("amt", rf"(?P<a>{DIGITS})\s*(?:만\s*원?)?\s*(?:[~\-]|에서|부터)\s*(?P<b>{DIGITS})\s*만\s*원?", _mid(10)),
+    _r("amt", rf"(?P<a>{DIGITS})\s*(?:만\s*원?)?\s*(?:[~\-]|에서|부터)\s*(?P<b>{DIGITS})\s*만\s*원?",
+       _mid(units.man_to_thousands)),
     _r("amt", rf"(?P<a>{WON_AMOUNT})\s*(?:won\b|krw\b)?\s*(?:and|to|-|~)\s*(?P<b>{DIGITS})\s*(?:won\b|krw\b)",
-       _mid(1 / 1000)),
-    _r("amt", rf"(?P<n>{DIGITS})\s*만\s*원\s*대", lambda match: _decade_band(match, scale=10)),
+       _mid(units.won_to_thousands)),
+    _r("amt", rf"(?P<n>{DIGITS})\s*만\s*원\s*대", lambda match: _decade_band(match, scale=units.man_to_thousands)),
     _r("amt", rf"(?P<n>{DIGITS}|(?<![가-힣]){SINO})\s*만(?:\s*(?:(?P<c>\d|{SINO})\s*천|(?P<w>\d{{1,4}})(?!\d)))?\s*원",
        _man_won),
     _r("amt", rf"(?P<n>{DIGITS}|(?<![가-힣]){SINO})\s*천\s*원"),
-    _r("amt", rf"(?P<n>{DIGITS})\s*(?:원(?![룸하해래본])|won\b|krw\b|₩)", _won),
+    _r("amt", rf"(?P<n>{DIGITS})\s*(?:{units.WON}|₩)", _won),
     _r("amt", rf"(?:krw|₩)\s*(?P<n>{DIGITS})(?:\s*(?P<k>k|thousand)\b)?", _won),
-    _r("amt", rf"(?P<n>{DIGITS}|{ENGLISH})\s*(?:k|thousand)\b\s*(?:won\b|krw\b|₩|(?=(?:a|per|/)\s*month|monthly))"),
+    _r("amt", rf"(?P<n>{DIGITS}|{ENGLISH})\s*(?:{units.THOUSAND})\s*(?:won\b|krw\b|₩|(?=(?:a|per|/)\s*month|monthly))"),
 )
 
 AGE_RULES = (
@@ -208,15 +208,13 @@ HOUSEHOLD_RULES = (
     _r("houseHold", rf"(?P<n>{NUM_EN2})\s+in\s+(?:my|our|the)\s+(?:family|household|home|house)\b"),
 )
 
-AREA_UNITS = (r"m2|m\^2|sqm\b|sq\.?\s*m(?:eters?|etres?)?\b|square\s*m(?:eters?|etres?)\b|제곱\s*미터|평방\s*미터|"
-              r"제곱\s*m(?![a-z])")
 SIZE_RULES = (
-    _r("size", rf"(?P<a>{DIGITS})\s*(?:평\s*)?[~\-]\s*(?P<b>{DIGITS})\s*평", _mid(1)),
+    _r("size", rf"(?P<a>{DIGITS})\s*(?:평\s*)?[~\-]\s*(?P<b>{DIGITS})\s*평", _mid(float)),
     _r("size", rf"(?P<n>{DIGITS})\s*평\s*(?:형\s*)?대", _decade_band, rank=2),
     _r("size", rf"(?P<n>{DIGITS}|(?<![가-힣]){SINO_TENS})\s*평(?:형)?(?![일소균가생화온범면판정창택])"),
-    _r("size", rf"(?P<n>{DIGITS}|{ENGLISH})[\s-]*(?:pyeong|pyong|pyung|py)\b"),
-    _r("size", rf"(?P<n>{DIGITS})\s*(?:{AREA_UNITS})(?![a-z\d])", _area(1.0)),
-    _r("size", rf"(?P<n>{DIGITS})\s*(?:sq\.?\s*f(?:ee)?t|square\s*f(?:ee|oo)t|ft2|ft\^2)\b", _area(M2_PER_SQFT)),
+    _r("size", rf"(?P<n>{DIGITS}|{ENGLISH})[\s-]*(?:{units.PYEONG_EN})\b"),
+    _r("size", rf"(?P<n>{DIGITS})\s*(?:{units.AREA_M2})(?![a-z\d])", _area(units.m2_to_pyeong)),
+    _r("size", rf"(?P<n>{DIGITS})\s*(?:{units.AREA_SQFT})\b", _area(units.sqft_to_pyeong)),
 )
 
 SCORE_RULES = (
@@ -288,7 +286,7 @@ INCOME_BEFORE = re.compile(rf"(?:{_INCOME_WORDS})(?:(?!{_BUDGET_WORDS})[^\d\n]){
 INCOME_AFTER = re.compile(r"\s*(?:정도|쯤|가량|이상|넘게)?\s*(?:을|를|이|가|은|는)?\s*(?:벌|버는|번다|월급|연봉|수입|소득|"
                           r"income\b|salary\b|in\s+(?:salary|income|wages)|(?:a|per)\s+year\b|annually|yearly)")
 
-# A percentage with no discount word near it: see vectorizer._bare_percent for when it counts.
+# A percentage with no discount word near it: see backend._Reader.bare_percent for when it counts.
 BARE_PERCENT = re.compile(rf"(?P<n>{DIGITS})\s*{PCT}")
 NOT_A_DISCOUNT = re.compile(
     r"습도|humidity|확률|chance|probabilit|배터리|battery|세금|부가세|\btax|이자|interest|금리|수익|\breturn|효율|"

@@ -1,18 +1,18 @@
 """The offline `rules` SQL generator: a deterministic semantic parser for marketing questions (ko/en).
 
-It never runs a guess. A question it cannot read gets the knowledge base's SQL only when a sample
+It never runs a guess. A question the parser declines gets the knowledge base's SQL only when a sample
 question is nearly the same; otherwise no SQL and three questions it can answer.
 """
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
-from db.catalog import GROUPS, group_name
+from core.text import fold
+from core.vocabulary import GROUP_MENTION, GROUPS, group_name, mentioned_group
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult
-from plugins.rules.sql_intent import Parsed, fold
-from plugins.rules.sql_parse import parse_question
-from plugins.rules.sql_render import render
+from plugins.rules.sql.decline import Decline
+from plugins.rules.sql.parser import read_conversation
+from plugins.rules.sql.render import render
 
 # Cosine similarity (db.retrieval's character 1-3 gram TF-IDF) from which a knowledge-base pair is
 # taken as the same question. Measured on db/sample_queries.txt: two *different* sample questions
@@ -28,17 +28,11 @@ _SUGGESTIONS = {
 }
 
 
-@lru_cache(maxsize=1024)
-def parse_cached(question: str) -> Parsed:
-    """History questions are re-read on every turn; their readings never change."""
-    return parse_question(question)
-
-
-def suggestions(language: str, parsed: Parsed | None = None) -> tuple[str, ...]:
+def suggestions(language: str, question: str = "") -> tuple[str, ...]:
     """Three questions the parser answers, about the product group the user named if any."""
     lang = "ko" if language == "ko" else "en"
-    text = (parsed.words.get("text", "") if parsed else "") or ""
-    group = next((g for g in GROUPS if g in text or group_name(g, "en") in text), GROUPS[0])
+    named = GROUP_MENTION.search(fold(question))
+    group = mentioned_group(named) if named else GROUPS[0]
     return tuple(s.format(group=group_name(group, lang)) for s in _SUGGESTIONS[lang])
 
 
@@ -48,22 +42,25 @@ class RulesSqlGenerator(SqlGenerator):
     retry_on_db_error = False  # the same question always parses the same way; a retry cannot help
 
     def generate_sql(self, request: SqlRequest) -> SqlResult:
-        current = parse_cached(request.question)
-        parts = [parse_cached(turn.question) for turn in request.history] + [current]
-        intent, used = fold(parts) if current.error is None else (None, 0)
-        if intent is not None:
-            raw = {"backend": self.backend_id, "source": "parser", "intent": intent.to_json(),
-                   "turns_used": used, "followup": used > 1}
-            return SqlResult(sql=render(intent, request.language), raw=_dump(raw))
-        reason = current.error or ("followup_without_context" if current.followup else "not_understood")
+        history = tuple(turn.question for turn in request.history)
+        try:
+            intent, used = read_conversation(request.question, history)
+        except Decline as decline:
+            return self._declined(request, decline)
+        raw = {"backend": self.backend_id, "source": "parser", "intent": intent.to_json(),
+               "turns_used": used, "followup": used > 1}
+        return SqlResult(sql=render(intent, request.language), raw=_dump(raw))
+
+    def _declined(self, request: SqlRequest, decline: Decline) -> SqlResult:
+        """A near-identical knowledge-base question's SQL, or no SQL and three questions the parser answers."""
         example = self._closest_example(request)
         if example is not None and example.score >= KB_MATCH_THRESHOLD:
-            raw = {"backend": self.backend_id, "source": "knowledge_base", "reason": reason,
+            raw = {"backend": self.backend_id, "source": "knowledge_base", "reason": decline.reason,
                    "matched_question": example.question, "score": example.score}
             return SqlResult(sql=example.sql, raw=_dump(raw))
-        raw = {"backend": self.backend_id, "source": "none", "reason": reason, "detail": current.detail,
+        raw = {"backend": self.backend_id, "source": "none", "reason": decline.reason, "detail": decline.detail,
                "closest": ({"question": example.question, "score": example.score} if example else None)}
-        return SqlResult(sql=None, raw=_dump(raw), suggestions=suggestions(request.language, current))
+        return SqlResult(sql=None, raw=_dump(raw), suggestions=suggestions(request.language, request.question))
 
     def _closest_example(self, request: SqlRequest) -> Example | None:
         if request.examples:
