@@ -69,13 +69,15 @@ class Engine:
         readiness = cls.readiness(self.settings)
         if readiness.ready:
             return None
-        missing = ", ".join(readiness.missing)
+        # Environment names only, never values: a rejected value may be a secret.
+        needed_ko, needed_en = readiness.describe("ko"), readiness.describe("en")
         return {
             "requested": name,
             "used": FALLBACK_BACKEND,
             "missing": list(readiness.missing),
-            "message_ko": f"{name} 백엔드 설정({missing})이 없어 오프라인 rules 백엔드로 동작해요.",
-            "message_en": f"The {name} backend is missing {missing}; running on the offline rules backend.",
+            "invalid": list(readiness.invalid),
+            "message_ko": f"{name} 백엔드 설정({needed_ko})이 없어 오프라인 rules 백엔드로 동작해요.",
+            "message_en": f"The {name} backend is missing {needed_en}; running on the offline rules backend.",
         }
 
     def backend(self, kind: str, name: str | None = None) -> tuple[Backend, dict | None]:

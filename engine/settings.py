@@ -2,37 +2,31 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from dotenv import load_dotenv
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.paths import DEFAULT_DATABASE_FILE, DEFAULT_MODEL_FILE, ROOT
+from plugins.settings import split_values
 
 ENV_FILE = ROOT / ".env"
 
 
 class Settings(BaseSettings):
-    """Every knob the app has; field names are the environment variable names, case-insensitive."""
+    """Every core knob the app has; field names are the environment variable names, case-insensitive.
+
+    Keyword values that name no core field are kept as backend values (by upper-case environment name) for the
+    backends' own settings models, so `offline_settings(openai_model="m")` configures the `openai` backend."""
 
     model_config = SettingsConfigDict(env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore")
 
     vectorizer: str = "bedrock-flow"
     sql_generator: str = "bedrock-kb"
 
-    aws_region: str | None = None
-    aws_profile: str | None = None
-    bedrock_flow_id: str | None = None
-    bedrock_flow_alias_id: str | None = None
-    bedrock_flow_input_node: str = "FlowInputNode"
-    bedrock_flow_input_output: str = "document"
-    bedrock_model_id: str = "amazon.nova-pro-v1:0"
-    bedrock_kb_id: str | None = None
-    bedrock_kb_model_arn: str | None = None
-    openai_base_url: str | None = None
-    openai_api_key: SecretStr | None = None
-    openai_model: str | None = None
-
+    # Shared by every network backend; each backend's own settings (AWS_REGION, OPENAI_MODEL, ...) live in
+    # its settings_model and are read from the same environment and `.env`.
     backend_connect_timeout: float = Field(3.0, gt=0)
     backend_read_timeout: float = Field(30.0, gt=0)
     backend_max_attempts: int = Field(3, ge=1, le=10)
@@ -55,6 +49,24 @@ class Settings(BaseSettings):
     auth: SecretStr | None = None
     queue_max_size: int = Field(64, ge=1)
     network_concurrency: int = Field(8, ge=1)
+
+    _env_file_read: Path | None = PrivateAttr(default=None)
+    _backend_values: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def __init__(self, **values: Any):
+        core, backend = split_values(values, type(self).model_fields)
+        super().__init__(**core)
+        self._env_file_read = core.get("_env_file", self.model_config["env_file"])
+        self._backend_values = backend
+
+    @property
+    def env_file(self) -> Path | None:
+        """The `.env` these settings read (None when ignored); backends read their own settings from it too."""
+        return self._env_file_read
+
+    @property
+    def backend_values(self) -> dict[str, Any]:
+        return dict(self._backend_values)
 
     @model_validator(mode="before")
     @classmethod

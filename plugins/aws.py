@@ -20,6 +20,7 @@ from core.errors import (
     ChatError,
 )
 from plugins.retry import backoff_delay
+from plugins.settings import BackendSettings
 
 log = logging.getLogger(__name__)
 
@@ -31,29 +32,43 @@ TIMEOUT_CODES = frozenset({"modeltimeoutexception"})
 RETRYABLE_STREAM_CODES = frozenset({"throttlingexception", "internalserverexception", "badgatewayexception"})
 
 
-def create_client(service_name: str, settings):
-    """A boto3 client with standard retries and explicit timeouts; region and profile come from settings now."""
+class AwsSettings(BackendSettings):
+    """What every Bedrock backend reads: the region its resources live in and, optionally, a named profile."""
+
+    aws_region: str
+    aws_profile: str | None = None
+
+
+class BedrockModelSettings(BackendSettings):
+    """The foundation model behind the Converse calls, the Knowledge Base's generation and the deployed Prompt."""
+
+    bedrock_model_id: str = "amazon.nova-pro-v1:0"
+
+
+def create_client(service_name: str, settings, aws: AwsSettings):
+    """A boto3 client with standard retries and the app's timeouts; region and profile are read when it is made."""
     import boto3
     from botocore.config import Config
 
     config = Config(
-        region_name=settings.aws_region,
+        region_name=aws.aws_region,
         connect_timeout=settings.backend_connect_timeout,
         read_timeout=settings.backend_read_timeout,
         # botocore's "max_attempts" key counts retries after the first try; ours counts every attempt.
         retries={"mode": "standard", "total_max_attempts": settings.backend_max_attempts},
         user_agent_extra="rentalchat",
     )
-    session = boto3.session.Session(profile_name=settings.aws_profile or None, region_name=settings.aws_region)
+    session = boto3.session.Session(profile_name=aws.aws_profile or None, region_name=aws.aws_region)
     return session.client(service_name, config=config)
 
 
 class LazyClient:
     """One client per backend instance, created on first use (boto3 clients are thread-safe, creation is not)."""
 
-    def __init__(self, service_name: str, settings, factory: Callable | None = None):
+    def __init__(self, service_name: str, settings, aws: AwsSettings, factory: Callable | None = None):
         self.service_name = service_name
         self.settings = settings
+        self.aws = aws
         self._factory = factory or create_client
         self._client = None
         self._lock = threading.Lock()
@@ -61,7 +76,7 @@ class LazyClient:
     def get(self):
         with self._lock:
             if self._client is None:
-                self._client = self._factory(self.service_name, self.settings)
+                self._client = self._factory(self.service_name, self.settings, self.aws)
             return self._client
 
 

@@ -6,18 +6,12 @@ import numbers
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from pydantic import SecretStr
+
 from core.errors import BackendOutputInvalid
 from core.features import FEATURES, PRODUCT_GROUPS
 from db.retrieval import Example  # noqa: F401 (part of the plugin API: a retrieved sample pair)
-
-
-@dataclass(frozen=True)
-class Readiness:
-    ready: bool
-    missing: tuple[str, ...] = ()
-
-    def to_json(self) -> dict:
-        return {"ready": self.ready, "missing": list(self.missing)}
+from plugins.settings import BackendSettings, Readiness, load_backend_settings, settings_readiness
 
 
 @dataclass(frozen=True)
@@ -86,18 +80,30 @@ class Backend:
     backend_id: ClassVar[str] = ""
     aliases: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
-    # Settings field names this backend cannot run without; reported upper-cased as env variables.
-    required_settings: ClassVar[tuple[str, ...]] = ()
+    # This backend's own settings (a BackendSettings subclass), or None when it needs none.
+    settings_model: ClassVar[type[BackendSettings] | None] = None
     # LLM backends get retries with the database error fed back; deterministic ones do not.
     retry_on_db_error: ClassVar[bool] = True
 
-    def __init__(self, settings):
+    def __init__(self, settings, config: BackendSettings | None = None):
+        """`settings` are the app's (the shared call limits); `config` this backend's own, read through them unless
+        given. A backend that is not ready cannot be built: BackendNotConfigured names what is missing."""
         self.settings = settings
+        if config is None and self.settings_model is not None:
+            config = load_backend_settings(self.settings_model, settings, self.backend_id)
+        self.config = config
 
     @classmethod
     def readiness(cls, settings) -> Readiness:
-        missing = tuple(name.upper() for name in cls.required_settings if not getattr(settings, name, None))
-        return Readiness(ready=not missing, missing=missing)
+        return settings_readiness(cls.settings_model, settings)
+
+    def redact(self, text: str) -> str:
+        """Text with this backend's secret settings blanked out: a server may echo a key back in its reply."""
+        values = dict(self.config) if self.config is not None else {}
+        for value in values.values():
+            if isinstance(value, SecretStr) and value.get_secret_value():
+                text = text.replace(value.get_secret_value(), "[redacted]")
+        return text
 
 
 class Vectorizer(Backend):

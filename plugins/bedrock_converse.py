@@ -1,15 +1,17 @@
 """`bedrock-converse`: a vectorizer and a SQL generator over the Bedrock Converse API with the prompts in prompts/."""
 from __future__ import annotations
 
-from core.errors import BackendOutputInvalid
-from plugins.aws import LazyClient, call_mapped
-from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
+from plugins import BackendOutputInvalid, VectorizeRequest, VectorizeResult, Vectorizer, hookimpl
+from plugins.aws import AwsSettings, BedrockModelSettings, LazyClient, call_mapped
 from plugins.chat_sql import ChatSqlGenerator
-from plugins.hookspecs import hookimpl
 from plugins.llm_output import parse_vectorizer_output
-from plugins.prompting import require_settings, vectorizer_prompt
+from plugins.prompting import vectorizer_prompt
 
 VECTORIZER_MAX_TOKENS = 300
+
+
+class ConverseSettings(AwsSettings, BedrockModelSettings):
+    """The region (required) and the model (Amazon Nova Pro unless BEDROCK_MODEL_ID says otherwise)."""
 
 
 class ConverseBackend:
@@ -17,16 +19,15 @@ class ConverseBackend:
 
     backend_id = "bedrock-converse"
     aliases = ("converse",)
-    required_settings = ("aws_region", "bedrock_model_id")
+    settings_model = ConverseSettings
 
-    def __init__(self, settings, *, client_factory=None):
-        super().__init__(settings)
-        self._client = LazyClient("bedrock-runtime", settings, client_factory)
+    def __init__(self, settings, config: ConverseSettings | None = None, *, client_factory=None):
+        super().__init__(settings, config)
+        self._client = LazyClient("bedrock-runtime", settings, self.config, client_factory)
 
     def converse(self, turns: list[tuple[str, str]], *, system: str | None = None, max_tokens: int) -> str:
-        require_settings(self)
         params = {
-            "modelId": self.settings.bedrock_model_id,
+            "modelId": self.config.bedrock_model_id,
             "messages": [{"role": role, "content": [{"text": text}]} for role, text in turns],
             "inferenceConfig": {"maxTokens": max_tokens, "temperature": 0.0},
         }

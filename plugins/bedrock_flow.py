@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import logging
 
-from core.errors import BackendError, BackendOutputInvalid
-from plugins.aws import LazyClient, call_mapped, retry_stream_errors
-from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
-from plugins.hookspecs import hookimpl
+from plugins import BackendError, BackendOutputInvalid, VectorizeRequest, VectorizeResult, Vectorizer, hookimpl
+from plugins.aws import AwsSettings, LazyClient, call_mapped, retry_stream_errors
 from plugins.llm_output import parse_vectorizer_output, raw_text
-from plugins.prompting import flow_document, require_settings
+from plugins.prompting import flow_document
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +34,28 @@ def read_flow_stream(stream, backend: str):
     raise BackendError("the event stream ended without a completion event", backend=backend)
 
 
+class FlowSettings(AwsSettings):
+    """The deployed Flow's ids (printed by `python -m engine deploy-flow`) and its input node's names."""
+
+    bedrock_flow_id: str
+    bedrock_flow_alias_id: str
+    bedrock_flow_input_node: str = "FlowInputNode"
+    bedrock_flow_input_output: str = "document"
+
+
 class BedrockFlowVectorizer(Vectorizer):
     backend_id = "bedrock-flow"
     aliases = ("flow",)
     description = "Amazon Bedrock Flow (Prompt + Flow + alias from prompts/flow_definition.json) via invoke_flow"
-    required_settings = ("aws_region", "bedrock_flow_id", "bedrock_flow_alias_id")
+    settings_model = FlowSettings
 
-    def __init__(self, settings, *, client_factory=None, retry_backoff: float = 0.5):
-        super().__init__(settings)
-        self._client = LazyClient("bedrock-agent-runtime", settings, client_factory)
+    def __init__(self, settings, config: FlowSettings | None = None, *, client_factory=None,
+                 retry_backoff: float = 0.5):
+        super().__init__(settings, config)
+        self._client = LazyClient("bedrock-agent-runtime", settings, self.config, client_factory)
         self.retry_backoff = retry_backoff
 
     def vectorize(self, request: VectorizeRequest) -> VectorizeResult:
-        require_settings(self)
         document = call_mapped(
             lambda: retry_stream_errors(
                 lambda: self._invoke_once(request),
@@ -63,12 +70,12 @@ class BedrockFlowVectorizer(Vectorizer):
 
     def _invoke_once(self, request: VectorizeRequest):
         response = self._client.get().invoke_flow(
-            flowIdentifier=self.settings.bedrock_flow_id,
-            flowAliasIdentifier=self.settings.bedrock_flow_alias_id,
+            flowIdentifier=self.config.bedrock_flow_id,
+            flowAliasIdentifier=self.config.bedrock_flow_alias_id,
             inputs=[
                 {
-                    "nodeName": self.settings.bedrock_flow_input_node,
-                    "nodeOutputName": self.settings.bedrock_flow_input_output,
+                    "nodeName": self.config.bedrock_flow_input_node,
+                    "nodeOutputName": self.config.bedrock_flow_input_output,
                     "content": {"document": flow_document(request)},
                 }
             ],

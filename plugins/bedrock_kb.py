@@ -6,13 +6,11 @@ Answers are phrased from the real rows through Converse with BEDROCK_MODEL_ID an
 """
 from __future__ import annotations
 
-from core.errors import InputTooLong
+from plugins import InputTooLong, SqlGenerator, SqlRequest, SqlResult, hookimpl
 from plugins.aws import LazyClient, call_mapped
-from plugins.base import SqlGenerator, SqlRequest, SqlResult
-from plugins.bedrock_converse import BedrockConverseSqlGenerator
-from plugins.hookspecs import hookimpl
+from plugins.bedrock_converse import BedrockConverseSqlGenerator, ConverseSettings
 from plugins.llm_output import extract_sql
-from plugins.prompting import feedback_text, load_prompt, render, require_settings, suggestions
+from plugins.prompting import feedback_text, load_prompt, render, suggestions
 
 MAX_QUERY_CHARS = 1000  # RetrieveAndGenerateInput.text in the service model
 MAX_TEMPLATE_CHARS = 4000  # TextPromptTemplate in the service model
@@ -39,27 +37,33 @@ def generation_template(request: SqlRequest) -> str:
         history.pop(0)
 
 
+class KnowledgeBaseSettings(ConverseSettings):
+    """The Knowledge Base holding the sample queries, and the model that generates from it."""
+
+    bedrock_kb_id: str
+    bedrock_kb_model_arn: str | None = None  # default: the foundation-model ARN of BEDROCK_MODEL_ID
+
+
 class BedrockKnowledgeBaseSqlGenerator(SqlGenerator):
     backend_id = "bedrock-kb"
     aliases = ("kb",)
     description = "Amazon Bedrock Knowledge Base of sample queries via retrieve_and_generate (BEDROCK_KB_ID)"
-    required_settings = ("aws_region", "bedrock_kb_id")
+    settings_model = KnowledgeBaseSettings
 
-    def __init__(self, settings, *, client_factory=None):
-        super().__init__(settings)
-        self._client = LazyClient("bedrock-agent-runtime", settings, client_factory)
+    def __init__(self, settings, config: KnowledgeBaseSettings | None = None, *, client_factory=None):
+        super().__init__(settings, config)
+        self._client = LazyClient("bedrock-agent-runtime", settings, self.config, client_factory)
         # retrieve_and_generate runs before the query does, so the answer needs a second call with the rows:
         # the Converse generator already owns that prompt, that call and the fall-back to templates.
-        self._answer_writer = BedrockConverseSqlGenerator(settings, client_factory=client_factory)
+        self._answer_writer = BedrockConverseSqlGenerator(settings, self.config, client_factory=client_factory)
 
     def model_arn(self) -> str:
         """BEDROCK_KB_MODEL_ARN, or the foundation-model ARN of BEDROCK_MODEL_ID in the configured region."""
-        if self.settings.bedrock_kb_model_arn:
-            return self.settings.bedrock_kb_model_arn
-        return f"arn:aws:bedrock:{self.settings.aws_region}::foundation-model/{self.settings.bedrock_model_id}"
+        if self.config.bedrock_kb_model_arn:
+            return self.config.bedrock_kb_model_arn
+        return f"arn:aws:bedrock:{self.config.aws_region}::foundation-model/{self.config.bedrock_model_id}"
 
     def generate_sql(self, request: SqlRequest) -> SqlResult:
-        require_settings(self)
         if len(request.question) > MAX_QUERY_CHARS:
             raise InputTooLong(length=len(request.question), limit=MAX_QUERY_CHARS)
         params = {
@@ -67,7 +71,7 @@ class BedrockKnowledgeBaseSqlGenerator(SqlGenerator):
             "retrieveAndGenerateConfiguration": {
                 "type": "KNOWLEDGE_BASE",
                 "knowledgeBaseConfiguration": {
-                    "knowledgeBaseId": self.settings.bedrock_kb_id,
+                    "knowledgeBaseId": self.config.bedrock_kb_id,
                     "modelArn": self.model_arn(),
                     "retrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": MAX_RESULTS}},
                     "generationConfiguration": {

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import time
 
-from core.errors import BackendError, BackendNotConfigured, BackendTimeout, BadInput
+from core.errors import BackendError, BackendTimeout, BadInput
 from core.paths import PROMPTS_DIR
-from plugins.aws import call_mapped, create_client
+from plugins.aws import AwsSettings, BedrockModelSettings, call_mapped, create_client
 from plugins.prompting import load_prompt
+from plugins.settings import load_backend_settings
 
 FLOW_FILE = PROMPTS_DIR / "flow_definition.json"
 BACKEND = "deploy-flow"
@@ -84,12 +85,21 @@ def _latest_version(summaries: list[dict]) -> str | None:
     return max(numbered, key=int) if numbered else None
 
 
+class DeploySettings(AwsSettings, BedrockModelSettings):
+    """Where to deploy (AWS_REGION) and the Prompt's model unless --model-id names another."""
+
+
+def _default_model(settings) -> str:
+    """BEDROCK_MODEL_ID, which a dry run honours without needing a region."""
+    return load_backend_settings(BedrockModelSettings, settings, BACKEND).bedrock_model_id
+
+
 def planned_requests(settings, *, model_id: str | None, role_arn: str | None) -> list[dict]:
     """The requests a first deployment sends, with placeholders for ids AWS has not assigned yet."""
     spec = load_spec()
     flow = spec["flow"]
     return [
-        {"operation": "CreatePrompt", "params": prompt_params(spec, model_id or settings.bedrock_model_id)},
+        {"operation": "CreatePrompt", "params": prompt_params(spec, model_id or _default_model(settings))},
         {"operation": "CreatePromptVersion", "params": {"promptIdentifier": "<promptId>"}},
         {
             "operation": "CreateFlow",
@@ -219,10 +229,9 @@ def deploy_flow(settings, *, model_id: str | None, role_arn: str | None, dry_run
     """Deploy the Flow and return the ids for `.env`; with dry_run, the requests it would send, calling nothing."""
     if dry_run:
         return {"dry_run": True, "requests": planned_requests(settings, model_id=model_id, role_arn=role_arn)}
-    if not settings.aws_region:
-        raise BackendNotConfigured("AWS_REGION", backend=BACKEND)
-    client = call_mapped(lambda: (client_factory or create_client)("bedrock-agent", settings), BACKEND)
-    spec, model = load_spec(), model_id or settings.bedrock_model_id
+    aws = load_backend_settings(DeploySettings, settings, BACKEND)
+    client = call_mapped(lambda: (client_factory or create_client)("bedrock-agent", settings, aws), BACKEND)
+    spec, model = load_spec(), model_id or aws.bedrock_model_id
     deployer = FlowDeployer(client, poll_interval=poll_interval, prepare_timeout=prepare_timeout)
     existing_flow = deployer.find("list_flows", "flowSummaries", spec["flow"]["name"])
     if existing_flow is None and not role_arn:

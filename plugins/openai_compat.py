@@ -6,12 +6,22 @@ import logging
 import threading
 import time
 
-from core.errors import BackendError, BackendNotConfigured, BackendOutputInvalid, BackendThrottled, BackendTimeout
-from plugins.base import VectorizeRequest, VectorizeResult, Vectorizer
+from plugins import (
+    BackendError,
+    BackendNotConfigured,
+    BackendOutputInvalid,
+    BackendSettings,
+    BackendThrottled,
+    BackendTimeout,
+    SecretStr,
+    VectorizeRequest,
+    VectorizeResult,
+    Vectorizer,
+    hookimpl,
+)
 from plugins.chat_sql import ChatSqlGenerator
-from plugins.hookspecs import hookimpl
 from plugins.llm_output import parse_vectorizer_output
-from plugins.prompting import require_settings, vectorizer_prompt
+from plugins.prompting import vectorizer_prompt
 from plugins.retry import backoff_delay
 
 log = logging.getLogger(__name__)
@@ -20,15 +30,24 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_SECONDS = 10.0
 
 
+class OpenAISettings(BackendSettings):
+    """Where the server is and which model it serves; the key only if the server asks for one."""
+
+    openai_base_url: str  # e.g. http://127.0.0.1:11434/v1 for Ollama
+    openai_model: str
+    openai_api_key: SecretStr | None = None
+
+
 class OpenAIBackend:
     """What both OpenAI-compatible backends share: a lazily created httpx client and one retried call."""
 
     backend_id = "openai"
     aliases = ("openai-compatible",)
-    required_settings = ("openai_base_url", "openai_model")
+    settings_model = OpenAISettings
 
-    def __init__(self, settings, *, retry_backoff: float = 0.5, transport=None):
-        super().__init__(settings)
+    def __init__(self, settings, config: OpenAISettings | None = None, *, retry_backoff: float = 0.5,
+                 transport=None):
+        super().__init__(settings, config)
         self.retry_backoff = retry_backoff
         self._transport = transport
         self._client = None
@@ -43,17 +62,16 @@ class OpenAIBackend:
                 settings = self.settings
                 timeout = httpx.Timeout(settings.backend_read_timeout, connect=settings.backend_connect_timeout)
                 self._client = httpx.Client(
-                    base_url=self.settings.openai_base_url.rstrip("/") + "/", timeout=timeout, transport=self._transport
+                    base_url=self.config.openai_base_url.rstrip("/") + "/", timeout=timeout, transport=self._transport
                 )
             return self._client
 
     def _headers(self) -> dict:
-        key = self.settings.openai_api_key
+        key = self.config.openai_api_key
         return {"Authorization": f"Bearer {key.get_secret_value()}"} if key else {}
 
     def chat(self, messages: list[dict], *, json_mode: bool = False, max_tokens: int = 800) -> str:
-        require_settings(self)
-        body = {"model": self.settings.openai_model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
+        body = {"model": self.config.openai_model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
         if json_mode and self._json_mode:
             body["response_format"] = {"type": "json_object"}
         response = self._post(body)
@@ -69,12 +87,7 @@ class OpenAIBackend:
             raise BackendOutputInvalid("not a Chat Completions response", backend=self.backend_id) from None
         if not isinstance(text, str) or not text.strip():
             raise BackendOutputInvalid("empty reply", backend=self.backend_id)
-        return self._redact(text)
-
-    def _redact(self, text: str) -> str:
-        """A misbehaving server may echo the request back; the key must not reach the 'show' panels."""
-        key = self.settings.openai_api_key
-        return text.replace(key.get_secret_value(), "[redacted]") if key and key.get_secret_value() else text
+        return self.redact(text)  # a misbehaving server may echo the key back; it must not reach the panels
 
     def _post(self, body: dict):
         import httpx

@@ -5,7 +5,6 @@ import functools
 import json
 import re
 
-from core.errors import BackendNotConfigured
 from core.features import FEATURES
 from core.paths import PROMPTS_DIR
 from plugins.base import SqlRequest, VectorizeRequest
@@ -14,13 +13,6 @@ _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 MAX_FEEDBACK_CHARS = 800
 ANSWER_ROW_LIMIT = 20
 LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
-
-
-def require_settings(backend) -> None:
-    """Refuse to send anything when a required setting is missing, naming the environment variables."""
-    readiness = backend.readiness(backend.settings)
-    if not readiness.ready:
-        raise BackendNotConfigured(", ".join(readiness.missing), backend=backend.backend_id)
 
 
 @functools.cache

@@ -1,7 +1,7 @@
 """Contract checks any backend runs against itself in one line; the built-in backends run them too.
 
-    from plugins.testing import vectorizer_contract
-    test_contract = vectorizer_contract(lambda: MyVectorizer(offline_settings()))
+    from plugins import app_settings, vectorizer_contract
+    test_contract = vectorizer_contract(lambda: MyVectorizer(app_settings(my_api_key="test-key")))
 
 The factory's parameters are pytest fixtures (e.g. `lambda my_server: ...`), so a backend that needs a
 local server gets one. Failures are plain AssertionErrors naming the backend and the broken promise.
@@ -13,11 +13,17 @@ import math
 import re
 import subprocess
 import sys
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from db.schema import SCHEMA_TEXT
+from pydantic import SecretStr
+
 from core.errors import ChatError
 from core.features import FEATURES, PRODUCT_GROUPS
 from core.paths import ROOT
+from db.schema import SCHEMA_TEXT
 from plugins.base import (
     Example,
     Readiness,
@@ -28,11 +34,33 @@ from plugins.base import (
     VectorizeRequest,
     VectorizeResult,
     Vectorizer,
+    checked_result,
 )
 from plugins.llm_output import SANITY_BOUNDS
+from plugins.settings import ENV_NAME, BackendSettings, env_names, required_env_names, split_values
 
 BACKEND_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 HEAVY_MODULES = ("tensorflow", "keras", "boto3", "botocore", "httpx")
+SECRET_NAME = re.compile(r"(?:^|_)(?:api_?key|key|secret|token|password)(?:_|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """The app's settings as a backend sees them: the shared call limits, where `.env` is (nowhere here), and
+    values given in code by environment name. The app's own settings object offers the same attributes."""
+
+    backend_connect_timeout: float = 3.0
+    backend_read_timeout: float = 30.0
+    backend_max_attempts: int = 3
+    env_file: Path | None = None
+    backend_values: dict[str, Any] = field(default_factory=dict)
+
+
+def app_settings(**values) -> AppSettings:
+    """Settings for a plugin's own tests: `app_settings(acme_api_key="k", backend_max_attempts=1)`; no `.env`."""
+    shared, backend_values = split_values(values, AppSettings.__dataclass_fields__)
+    return AppSettings(**shared, backend_values=backend_values)
+
 
 # Ordinary requests every backend must answer, then hostile ones it may refuse with a ChatError.
 VECTORIZE_ORDINARY = (
@@ -68,27 +96,69 @@ def _require(condition: bool, backend, promise: str) -> None:
         raise AssertionError(f"backend {name!r} breaks the contract: {promise}")
 
 
-def check_backend_class(cls: type, kind: type) -> None:
-    """Capabilities are well-formed class attributes and readiness names the missing settings."""
-    from engine.settings import Settings, offline_settings
+def _is_secret_type(annotation) -> bool:
+    return annotation is SecretStr or SecretStr in typing.get_args(annotation)
 
+
+def check_settings_model(cls: type) -> None:
+    """The backend's own settings are a BackendSettings model: unknown names refused, environment names well formed
+    and distinct, anything that looks like a key or password a SecretStr."""
+    model = cls.settings_model
+    _require(isinstance(model, type) and issubclass(model, BackendSettings), cls,
+             "settings_model is None or a plugins.BackendSettings subclass (a pydantic-settings model)")
+    _require(model.model_config.get("extra") == "forbid", cls, 'settings_model keeps extra="forbid"')
+    names = env_names(model)
+    _require(all(ENV_NAME.match(name) for name in names.values()), cls,
+             f"settings read upper-case environment names (got {sorted(names.values())})")
+    _require(len(set(names.values())) == len(names), cls, "each setting has its own environment name")
+    for name, info in model.model_fields.items():
+        if SECRET_NAME.search(name):
+            _require(_is_secret_type(info.annotation), cls, f"{names[name]} is a SecretStr: it looks like a secret")
+
+
+def check_backend_class(cls: type, kind: type) -> None:
+    """Capabilities are well-formed class attributes and readiness names the missing settings by environment name."""
     _require(isinstance(cls, type) and issubclass(cls, kind), cls, f"is a {kind.__name__} subclass")
     _require(isinstance(cls.backend_id, str) and bool(BACKEND_ID.match(cls.backend_id)), cls,
              "backend_id is a lower-case id such as 'my-llm'")
     _require(all(isinstance(a, str) and a for a in cls.aliases), cls, "aliases are non-empty strings")
     _require(isinstance(cls.description, str) and bool(cls.description.strip()), cls, "has a description")
     _require(isinstance(cls.retry_on_db_error, bool), cls, "retry_on_db_error is a bool")
-    unknown = [name for name in cls.required_settings if name not in Settings.model_fields]
-    _require(not unknown, cls, f"required_settings are Settings fields (unknown: {unknown})")
-    base = offline_settings()
-    bare = base.model_copy(update={name: None for name in cls.required_settings})
+    _require(not hasattr(cls, "required_settings"), cls,
+             "declares settings in settings_model (required_settings is no longer read)")
+    if cls.settings_model is None:
+        _require(cls.readiness(app_settings()).ready, cls, "a backend without settings is always ready")
+        return
+    check_settings_model(cls)
+    # Every name explicitly unset, so the developer's own environment and `.env` cannot make it look ready.
+    bare = app_settings(**dict.fromkeys(env_names(cls.settings_model).values()))
     readiness = cls.readiness(bare)
     _require(isinstance(readiness, Readiness), cls, "readiness() returns a Readiness")
-    expected = {name.upper() for name in cls.required_settings}
-    _require(set(readiness.missing) == expected and readiness.ready == (not expected), cls,
-             f"readiness() reports exactly the missing settings {sorted(expected)}")
-    filled = base.model_copy(update={name: "configured" for name in cls.required_settings})
-    _require(cls.readiness(filled).ready, cls, "readiness() is ready once every required setting has a value")
+    expected = required_env_names(cls.settings_model)
+    _require(set(readiness.missing) == set(expected) and readiness.ready == (not expected) and not readiness.invalid,
+             cls, f"readiness() reports exactly the missing settings {sorted(expected)} by environment name")
+
+
+def check_configured(backend) -> None:
+    """The instance's own settings are the declared model, and readiness agrees they are enough to run."""
+    cls = type(backend)
+    if cls.settings_model is None:
+        return
+    _require(isinstance(backend.config, cls.settings_model), backend, "config is an instance of settings_model")
+    values = {env: getattr(backend.config, name) for name, env in env_names(cls.settings_model).items()}
+    _require(cls.readiness(app_settings(**values)).ready, backend,
+             "readiness() is ready once every required setting has a value")
+
+
+def _secrets(backend) -> list[str]:
+    config = getattr(backend, "config", None)
+    values = dict(config) if config is not None else {}
+    return [v.get_secret_value() for v in values.values() if isinstance(v, SecretStr) and v.get_secret_value()]
+
+
+def _check_no_secret(backend, *texts: str) -> None:
+    for secret in _secrets(backend):
+        _require(all(secret not in text for text in texts), backend, "no secret setting appears in its output")
 
 
 def _check_number(backend, name: str, value) -> None:
@@ -100,8 +170,6 @@ def _check_number(backend, name: str, value) -> None:
 
 
 def check_vectorize_result(backend, result) -> None:
-    from plugins.base import checked_result
-
     _require(isinstance(result, VectorizeResult), backend, "vectorize() returns a VectorizeResult")
     _require(set(result.features) <= set(FEATURES), backend, f"features use only the names {FEATURES}")
     for name, value in result.features.items():
@@ -109,6 +177,7 @@ def check_vectorize_result(backend, result) -> None:
     _require(result.product_group is None or result.product_group in PRODUCT_GROUPS, backend,
              f"product_group is None or one of {PRODUCT_GROUPS}")
     _require(isinstance(result.raw, str), backend, "raw is the backend's output as text")
+    _check_no_secret(backend, result.raw)
     checked_result(result, backend.backend_id)
 
 
@@ -126,6 +195,7 @@ def _run(backend, method, request):
 def check_vectorizer(backend) -> list[VectorizeResult]:
     """The class contract, then every sample request: ordinary ones answered, hostile ones answered or refused."""
     check_backend_class(type(backend), Vectorizer)
+    check_configured(backend)
     results = []
     for request in VECTORIZE_ORDINARY:
         result = backend.vectorize(request)
@@ -144,12 +214,13 @@ def check_sql_result(backend, result) -> None:
              "sql is None (declined) or a non-empty string")
     _require(isinstance(result.raw, str), backend, "raw is the backend's output as text")
     _require(all(isinstance(s, str) for s in result.suggestions), backend, "suggestions are strings")
-    _require(result.answer is None or isinstance(result.answer, str), backend, "answer is None or text")
+    _check_no_secret(backend, result.raw, result.sql or "", *result.suggestions)
 
 
 def check_sql_generator(backend) -> list[SqlResult]:
     """The class contract, the sample questions, and write_answer's None-or-text promise."""
     check_backend_class(type(backend), SqlGenerator)
+    check_configured(backend)
     results = []
     for request in SQL_ORDINARY:
         result = backend.generate_sql(request)
@@ -161,6 +232,7 @@ def check_sql_generator(backend) -> list[SqlResult]:
             check_sql_result(backend, result)
     answer = backend.write_answer("정수기 고객은 몇 명이야?", "ko", ["n"], [[1234]])
     _require(answer is None or isinstance(answer, str), backend, "write_answer() returns None or text")
+    _check_no_secret(backend, answer or "")
     return results
 
 

@@ -194,9 +194,8 @@ def test_malformed_and_out_of_range_output(flow, aws_env, document):
 def test_missing_settings_refuse_before_any_request(aws_env):
     from core.errors import BackendNotConfigured
 
-    flow = BedrockFlowVectorizer(flow_settings(bedrock_flow_alias_id=None))
     with pytest.raises(BackendNotConfigured, match="BEDROCK_FLOW_ALIAS_ID"):
-        flow.vectorize(REQUEST)
+        BedrockFlowVectorizer(flow_settings(bedrock_flow_alias_id=None)).vectorize(REQUEST)
     assert aws_env.requests == []
     assert BedrockFlowVectorizer.readiness(offline_settings()).missing == (
         "AWS_REGION", "BEDROCK_FLOW_ID", "BEDROCK_FLOW_ALIAS_ID"

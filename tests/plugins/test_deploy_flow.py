@@ -9,7 +9,8 @@ import pytest
 from botocore.validate import ParamValidator
 
 from core.errors import BackendError, BadInput
-from engine.settings import Settings, offline_settings
+from engine.settings import offline_settings
+from plugins.bedrock_flow import FlowSettings
 from plugins.deploy_flow import deploy_flow, load_spec
 from plugins.prompting import load_prompt
 from wire.agent_server import FakeBedrockAgent
@@ -64,7 +65,7 @@ def test_dry_run_without_a_role_still_validates():
 def test_flow_definition_matches_the_backend_defaults_and_prompt_variables():
     spec = load_spec()
     nodes = {node["name"]: node for node in spec["flow"]["definition"]["nodes"]}
-    defaults = Settings.model_fields
+    defaults = FlowSettings.model_fields
     input_node = nodes[defaults["bedrock_flow_input_node"].default]
     assert input_node["type"] == "Input"
     assert input_node["outputs"][0]["name"] == defaults["bedrock_flow_input_output"].default

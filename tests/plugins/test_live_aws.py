@@ -7,8 +7,11 @@ from __future__ import annotations
 import pytest
 
 from db.schema import SCHEMA_TEXT
+from core.errors import BackendNotConfigured
 from engine.settings import load_settings
+from plugins.aws import AwsSettings, BedrockModelSettings
 from plugins.base import SqlRequest, VectorizeRequest
+from plugins.settings import load_backend_settings
 from plugins.testing import check_sql_result, check_vectorize_result
 
 pytestmark = pytest.mark.live
@@ -21,24 +24,26 @@ QUESTION = SqlRequest("식기세척기 고객 수", "ko", SCHEMA_TEXT)
 def live_settings():
     boto3 = pytest.importorskip("boto3")
     settings = load_settings()
-    if not settings.aws_region:
+    try:
+        aws = load_backend_settings(AwsSettings, settings, "live")
+    except BackendNotConfigured:
         pytest.skip("AWS_REGION is not set")
-    session = boto3.session.Session(profile_name=settings.aws_profile or None, region_name=settings.aws_region)
+    session = boto3.session.Session(profile_name=aws.aws_profile or None, region_name=aws.aws_region)
     if session.get_credentials() is None:
         pytest.skip("no AWS credentials in the standard chain")
     return settings
 
 
-def needs(settings, *names):
-    missing = [name.upper() for name in names if not getattr(settings, name)]
-    if missing:
-        pytest.skip(f"set {', '.join(missing)} to run this live test")
+def needs(settings, backend):
+    readiness = backend.readiness(settings)
+    if not readiness.ready:
+        pytest.skip(f"set {readiness.describe()} to run this live test")
 
 
 def test_bedrock_flow_live(live_settings):
     from plugins.bedrock_flow import BedrockFlowVectorizer
 
-    needs(live_settings, "bedrock_flow_id", "bedrock_flow_alias_id")
+    needs(live_settings, BedrockFlowVectorizer)
     backend = BedrockFlowVectorizer(live_settings)
     result = backend.vectorize(TEXT)
     check_vectorize_result(backend, result)
@@ -61,7 +66,7 @@ def test_bedrock_converse_live(live_settings):
 def test_bedrock_kb_live(live_settings):
     from plugins.bedrock_kb import BedrockKnowledgeBaseSqlGenerator
 
-    needs(live_settings, "bedrock_kb_id")
+    needs(live_settings, BedrockKnowledgeBaseSqlGenerator)
     generator = BedrockKnowledgeBaseSqlGenerator(live_settings)
     result = generator.generate_sql(QUESTION)
     check_sql_result(generator, result)
@@ -72,4 +77,5 @@ def test_deploy_flow_dry_run_live_settings(live_settings):
     from plugins.deploy_flow import deploy_flow
 
     plan = deploy_flow(live_settings, model_id=None, role_arn=None, dry_run=True)
-    assert plan["requests"][0]["params"]["variants"][0]["modelId"] == live_settings.bedrock_model_id
+    model = load_backend_settings(BedrockModelSettings, live_settings, "live").bedrock_model_id
+    assert plan["requests"][0]["params"]["variants"][0]["modelId"] == model

@@ -1,5 +1,5 @@
 """Sentinel secrets in the environment never reach logs, error messages, tracebacks, results or CLI output,
-on any success or failure path of any LLM backend."""
+on any success or failure path of any LLM backend, a third-party backend's own secret setting included."""
 from __future__ import annotations
 
 import json
@@ -7,16 +7,21 @@ import logging
 import traceback
 
 import pytest
+from pydantic import field_validator
 
+from engine.app import Engine
 from engine.cli import main
 from core.errors import ChatError
 from engine.settings import offline_settings
+from plugin_helpers import registered
+from plugins import BackendError, BackendSettings, SecretStr, Vectorizer, VectorizeResult, hookimpl
 from plugins.base import SqlRequest, VectorizeRequest
 from plugins.bedrock_converse import BedrockConverseSqlGenerator, BedrockConverseVectorizer
 from plugins.bedrock_flow import BedrockFlowVectorizer
 from plugins.bedrock_kb import BedrockKnowledgeBaseSqlGenerator
 from plugins.deploy_flow import deploy_flow
 from plugins.openai_compat import OpenAISqlGenerator, OpenAIVectorizer
+from ui import render
 from wire.eventstream import corrupt
 from wire.servers import (
     SENTINEL_AWS_SECRET,
@@ -30,7 +35,8 @@ from wire.servers import (
     stream_exception,
 )
 
-SENTINELS = (SENTINEL_AWS_SECRET, SENTINEL_OPENAI_KEY)
+SENTINEL_ACME_KEY = "acme-SENTINEL-plugin-key-doNotLeak-9876543210"
+SENTINELS = (SENTINEL_AWS_SECRET, SENTINEL_OPENAI_KEY, SENTINEL_ACME_KEY)
 TEXT = VectorizeRequest("35살 4인 가족 정수기", "ko")
 QUESTION = SqlRequest("정수기 고객 수", "ko", "Table customer (id INTEGER)")
 NAMED = '{"age": 35, "houseHold": 4, "product_group": "정수기"}'
@@ -148,13 +154,13 @@ OPENAI_PATHS = {
 
 @pytest.mark.parametrize("path", sorted(OPENAI_PATHS))
 def test_openai_paths(secrets_env, caplog, path):
-    assert settings(secrets_env).openai_api_key.get_secret_value() == SENTINEL_OPENAI_KEY
     for backend, request in ((OpenAIVectorizer, TEXT), (OpenAISqlGenerator, QUESTION)):
         secrets_env.push(*OPENAI_PATHS[path])
         method = backend.vectorize if backend is OpenAIVectorizer else backend.generate_sql
         instance = backend(settings(secrets_env), retry_backoff=0.001)
+        assert instance.config.openai_api_key.get_secret_value() == SENTINEL_OPENAI_KEY
         outcome = call(method, instance, request)
-        assert_no_secret(visible_text(outcome, caplog) + repr(instance.settings))
+        assert_no_secret(visible_text(outcome, caplog) + repr(instance.settings) + repr(instance.config))
 
 
 @pytest.mark.parametrize(
@@ -175,3 +181,81 @@ def test_cli_output_on_backend_failure(secrets_env, monkeypatch, capsys, caplog,
     out, err = capsys.readouterr()
     assert json.loads(out)["code"] in {"backend_error", "backend_not_configured"}
     assert_no_secret(out + err + caplog.text)
+
+
+class AcmeSettings(BackendSettings):
+    """A third-party backend's own secret, with a validator whose message would quote it if it were ever shown."""
+
+    acme_api_key: SecretStr
+
+    @field_validator("acme_api_key")
+    @classmethod
+    def _acme_shaped(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith("acme-"):
+            raise ValueError(f"{value.get_secret_value()} is not an acme key")
+        return value
+
+
+class AcmeVectorizer(Vectorizer):
+    backend_id = "acme"
+    description = "a third-party backend that needs ACME_API_KEY"
+    settings_model = AcmeSettings
+
+    def vectorize(self, request):
+        key = self.config.acme_api_key.get_secret_value()
+        logging.getLogger("acme").debug("calling acme with %s", self.config)
+        if "refuse" in request.text:
+            raise BackendError("HTTP 401", backend=self.backend_id)
+        # A server that echoes the request back: the backend's own redact() keeps the key off the panel.
+        return VectorizeResult(features={"age": 35.0}, product_group=None, raw=self.redact(f"age 35 (key {key})"))
+
+
+class AcmePlugin:
+    @hookimpl
+    def register_vectorizers(self, register):
+        register(AcmeVectorizer)
+
+
+@pytest.fixture
+def acme(monkeypatch, caplog):
+    caplog.set_level(logging.DEBUG)
+    with registered(AcmePlugin()):
+        yield monkeypatch
+
+
+def acme_surfaces(engine) -> str:
+    """What the CLI's `plugins`, the UI's backend list and its banner would show about the acme backend."""
+    status = engine.backend_status()
+    fallback = engine.fallback_for("vectorizer", "acme")
+    return "\n".join([json.dumps(status, ensure_ascii=False), render.banner([fallback] if fallback else [], []),
+                      repr(render.backend_choices(status["vectorizers"]))])
+
+
+def test_a_plugins_own_secret_stays_out_of_results_panels_and_logs(acme, caplog, capsys):
+    acme.setenv("ACME_API_KEY", SENTINEL_ACME_KEY)
+    engine = Engine(offline_settings())
+    assert engine.fallback_for("vectorizer", "acme") is None
+    report = engine.vectorize("35살이에요", backend="acme")
+    assert report.backend == "acme" and report.features["age"] == 35
+    refused = call(engine.vectorize, "please refuse", None, "acme")
+    assert isinstance(refused, BackendError)
+    assert main(["vectorize", "--backend", "acme", "please refuse"]) == 1
+    assert main(["plugins"]) == 0
+    out, err = capsys.readouterr()
+    shown = [acme_surfaces(engine), render.vector_panel(report.to_json()), repr(report), out, err]
+    assert_no_secret("\n".join(shown) + visible_text(refused, caplog))
+
+
+def test_a_plugins_rejected_secret_is_named_not_shown(acme, caplog, capsys):
+    acme.setenv("ACME_API_KEY", SENTINEL_ACME_KEY.removeprefix("acme-"))
+    engine = Engine(offline_settings())
+    assert AcmeVectorizer.readiness(engine.settings).invalid == ("ACME_API_KEY",)
+    fallback = engine.fallback_for("vectorizer", "acme")
+    assert fallback["invalid"] == ["ACME_API_KEY"] and "a valid ACME_API_KEY" in fallback["message_en"]
+    assert engine.vectorize("35살", backend="acme").backend == "rules"
+    refused = call(AcmeVectorizer, engine.settings)
+    assert isinstance(refused, ChatError) and "ACME_API_KEY" in refused.message("en")
+    assert main(["plugins"]) == 0
+    out, err = capsys.readouterr()
+    assert "ACME_API_KEY" in out
+    assert_no_secret("\n".join([acme_surfaces(engine), out, err]) + visible_text(refused, caplog))
