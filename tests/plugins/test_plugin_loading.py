@@ -1,14 +1,18 @@
-"""Plugin loading: a third-party backend through the hook, entry points, a broken plugin skipped or fatal."""
-import textwrap
+"""Plugin loading: a third-party backend through the hook, entry points, a broken plugin skipped or fatal, and
+an installed backend with its own API key reported missing, then ready, by `python -m engine plugins`."""
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 
+from core.paths import ROOT
 from engine.app import Engine
 from core.errors import PluginLoadError, UnknownBackend
 from engine.settings import offline_settings
-from plugins import manager
-from plugins.base import Vectorizer, VectorizeResult
-from plugins.hookspecs import hookimpl
+from plugin_helpers import install_distribution
+from plugins import Vectorizer, VectorizeResult, hookimpl, manager
 
 
 class EchoAgeVectorizer(Vectorizer):
@@ -70,28 +74,26 @@ def test_builtins_are_registered_like_plugins(fresh_plugins):
     assert "rules" in registry.vectorizers and "rules" in registry.sql_generators
 
 
+GOOD_PLUGIN = """
+    from plugins import Vectorizer, VectorizeResult, hookimpl
+
+    class Constant(Vectorizer):
+        backend_id = "constant"
+        def vectorize(self, request):
+            return VectorizeResult(features={"age": 30.0}, product_group=None, raw="30")
+
+    @hookimpl
+    def register_vectorizers(register):
+        register(Constant)
+"""
+
+
 def _install_fake_distribution(tmp_path, monkeypatch):
     """A real installed distribution (dist-info on sys.path) with one good and one broken entry point."""
-    (tmp_path / "good_backend_plugin.py").write_text(textwrap.dedent("""
-        from plugins.base import Vectorizer, VectorizeResult
-        from plugins.hookspecs import hookimpl
-
-        class Constant(Vectorizer):
-            backend_id = "constant"
-            def vectorize(self, request):
-                return VectorizeResult(features={"age": 30.0}, product_group=None, raw="30")
-
-        @hookimpl
-        def register_vectorizers(register):
-            register(Constant)
-    """))
-    (tmp_path / "broken_backend_plugin.py").write_text("raise RuntimeError('this plugin is broken')\n")
-    dist = tmp_path / "fake_backends-0.1.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-backends\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text(
-        "[rentalchat.plugins]\ngood = good_backend_plugin\nbroken = broken_backend_plugin\n"
-    )
+    modules = {"good_backend_plugin": GOOD_PLUGIN,
+               "broken_backend_plugin": "raise RuntimeError('this plugin is broken')\n"}
+    install_distribution(tmp_path, "fake-backends", modules,
+                         {"good": "good_backend_plugin", "broken": "broken_backend_plugin"})
     monkeypatch.syspath_prepend(str(tmp_path))
 
 
@@ -187,3 +189,58 @@ def test_a_plugin_whose_hook_misbehaves_is_skipped_and_the_rest_still_work(fresh
             manager.get_registry(offline_settings(plugins_strict=True))
     finally:
         pm.unregister(plugin)
+
+
+ACME_PLUGIN = """
+    # A third-party backend as the README shows one: its own settings model, one import.
+    from plugins import BackendSettings, SecretStr, Vectorizer, VectorizeResult, hookimpl
+
+    class AcmeSettings(BackendSettings):
+        acme_api_key: SecretStr
+        acme_model: str = "acme-small"
+
+    class AcmeVectorizer(Vectorizer):
+        backend_id = "acme"
+        description = "Acme's hosted model (ACME_API_KEY)"
+        settings_model = AcmeSettings
+
+        def vectorize(self, request):
+            assert self.config.acme_api_key.get_secret_value()
+            return VectorizeResult(features={"age": 41.0}, product_group=None, raw=self.config.acme_model)
+
+    @hookimpl
+    def register_vectorizers(register):
+        register(AcmeVectorizer)
+"""
+ACME_KEY = "acme-key-never-printed-0d1e2f3a4b5c"
+
+
+def _engine_cli(site, *args, **env):
+    """`python -m engine ...` in a fresh interpreter that sees the installed distribution and nothing of ACME_*."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("ACME_", "AWS_", "BEDROCK_", "OPENAI_"))}
+    base.update(PYTHONPATH=str(site), VECTORIZER="rules", SQL_GENERATOR="rules", TF_CPP_MIN_LOG_LEVEL="3", **env)
+    done = subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, env=base, capture_output=True,
+                          text=True, timeout=120)
+    assert ACME_KEY not in done.stdout + done.stderr
+    return done
+
+
+@pytest.mark.slow
+def test_an_installed_backend_with_its_own_key_is_missing_it_then_ready(tmp_path):
+    site = install_distribution(tmp_path, "rentalchat-acme", {"rentalchat_acme": ACME_PLUGIN},
+                                {"acme": "rentalchat_acme"})
+
+    without = _engine_cli(site, "plugins")
+    assert without.returncode == 0, without.stderr
+    acme = {b["id"]: b for b in json.loads(without.stdout)["vectorizers"]}["acme"]
+    assert acme["ready"] is False and acme["missing"] == ["ACME_API_KEY"]
+    fallback = _engine_cli(site, "vectorize", "--backend", "acme", "41살이에요")
+    assert json.loads(fallback.stdout)["backend"] == "rules" and "ACME_API_KEY" in fallback.stderr
+
+    with_key = _engine_cli(site, "plugins", ACME_API_KEY=ACME_KEY)
+    assert with_key.returncode == 0, with_key.stderr
+    acme = {b["id"]: b for b in json.loads(with_key.stdout)["vectorizers"]}["acme"]
+    assert acme["ready"] is True and acme["missing"] == [] and json.loads(with_key.stdout)["failed_plugins"] == []
+    answered = _engine_cli(site, "vectorize", "--backend", "acme", "41살이에요", ACME_API_KEY=ACME_KEY)
+    assert answered.returncode == 0, answered.stderr
+    assert json.loads(answered.stdout)["backend"] == "acme"
