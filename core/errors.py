@@ -145,6 +145,18 @@ class BackendOutputInvalid(BackendError):
     en = "The {backend} backend returned output that could not be used: {detail}"
 
 
+class BackendOutputTruncated(BackendOutputInvalid):
+    code = "backend_output_truncated"
+    ko = "{backend} 백엔드의 답이 길이 제한에 걸려 중간에 끊겼어요. 다시 시도하거나 더 짧게 물어봐 주세요."
+    en = "The {backend} backend's answer was cut off at its length limit. Please try again or ask more briefly."
+
+
+class TurnStopped(ChatError):
+    code = "turn_stopped"
+    ko = "요청을 중단했어요. 새 메시지를 보내면 이어서 도와드릴게요."
+    en = "Stopped. Send a new message whenever you are ready."
+
+
 class PluginLoadError(ChatError):
     code = "plugin_load_error"
     ko = "플러그인을 불러오지 못했어요: {detail}"
@@ -155,6 +167,30 @@ class ModelUnavailable(ChatError):
     code = "model_unavailable"
     ko = "추천 모델을 불러오지 못했어요: {detail}"
     en = "The recommender model could not be loaded: {detail}"
+
+
+class TooManyTurns(ChatError):
+    code = "too_many_turns"
+    exit_code = 2
+    refused = True
+    ko = "요청이 너무 잦아요. {seconds}초 뒤에 다시 시도해 주세요 (1분에 {limit}회까지)."
+    en = "Too many requests. Please try again in {seconds} s (up to {limit} a minute)."
+
+
+class LoginRefused(ChatError):
+    code = "login_refused"
+    exit_code = 2
+    refused = True
+    ko = "로그인 시도가 너무 많아요. {seconds}초 뒤에 다시 시도해 주세요."
+    en = "Too many failed sign-ins. Please try again in {seconds} s."
+
+
+class StaffOnly(ChatError):
+    code = "staff_only"
+    exit_code = 2
+    refused = True
+    ko = "직원 로그인이 필요해요."
+    en = "Staff sign-in is required."
 
 
 def describe_unexpected(exc: BaseException) -> str:

@@ -132,7 +132,8 @@ def backend_choices(entries: list[dict]) -> list[tuple[str, str]]:
         if entry["ready"]:
             label = f"{entry['id']} — ✓ {both('ready')}"
         else:
-            label = f"{entry['id']} — {both('not_ready')}: {', '.join(entry['missing'])}"
+            needed = [*entry.get("missing", []), *(f"{name} (invalid)" for name in entry.get("invalid", []))]
+            label = f"{entry['id']} — {both('not_ready')}: {', '.join(needed)}"
         choices.append((label, entry["id"]))
     return choices
 

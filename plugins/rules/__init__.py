@@ -1,5 +1,5 @@
 """The offline, deterministic `rules` backends: registered through the hooks like any third-party plugin."""
-from plugins.hookspecs import hookimpl
+from plugins import hookimpl
 
 
 @hookimpl
