@@ -1,0 +1,56 @@
+"""The analysts' loop: saved question/SQL pairs, answer feedback, and the business glossary.
+
+Revision ID: 0002
+Revises: 0001
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "saved_pair",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("question", sa.Text, nullable=False),
+        sa.Column("sql", sa.Text, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),  # approved | pending
+        sa.Column("source", sa.String(16), nullable=False),  # saved | thumbs_down | cli
+        sa.Column("answer_ref", sa.Text),  # which answer it came from (the question and SQL shown)
+        sa.Column("saved_by", sa.String(64)),
+        sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.String(64)),
+        sa.Column("updated_at", sa.DateTime(timezone=True)),
+    )
+    op.create_table(
+        "answer_feedback",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("staff", sa.String(64)),
+        sa.Column("question", sa.Text, nullable=False),
+        sa.Column("sql", sa.Text),
+        sa.Column("verdict", sa.String(8), nullable=False),  # up | down
+        sa.Column("corrected_sql", sa.Text),
+    )
+    op.create_table(
+        "glossary_term",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("term", sa.String(64), nullable=False),
+        sa.Column("condition_sql", sa.Text, nullable=False),  # a WHERE condition over customer
+        sa.Column("description", sa.Text),
+        sa.Column("status", sa.String(16), nullable=False),  # pending | approved
+        sa.Column("proposed_by", sa.String(64)),
+        sa.Column("proposed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("approved_by", sa.String(64)),
+        sa.Column("approved_at", sa.DateTime(timezone=True)),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("glossary_term")
+    op.drop_table("answer_feedback")
+    op.drop_table("saved_pair")
