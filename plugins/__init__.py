@@ -10,6 +10,7 @@ from core.errors import (
     BackendError,
     BackendNotConfigured,
     BackendOutputInvalid,
+    BackendOutputTruncated,
     BackendThrottled,
     BackendTimeout,
     BadInput,
@@ -43,8 +44,8 @@ CONTRACT_KIT = (
 )
 
 __all__ = [
-    "Backend", "BackendError", "BackendNotConfigured", "BackendOutputInvalid", "BackendSettings",
-    "BackendThrottled", "BackendTimeout", "BadInput", "ChatError", "Example", "Field",
+    "Backend", "BackendError", "BackendNotConfigured", "BackendOutputInvalid", "BackendOutputTruncated",
+    "BackendSettings", "BackendThrottled", "BackendTimeout", "BadInput", "ChatError", "Example", "Field",
     "InputTooLong", "Readiness", "SecretStr", "SqlGenerator", "SqlRequest", "SqlResult", "Turn", "VectorizeRequest",
     "VectorizeResult", "Vectorizer", "hookimpl", *CONTRACT_KIT,
 ]

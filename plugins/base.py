@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -118,3 +119,10 @@ class SqlGenerator(Backend):
     def write_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> str | None:
         """An LLM backend may phrase the answer itself; None means the engine's templates answer."""
         return None
+
+    def stream_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> Iterator[str]:
+        """The answer as it is written, piece by piece, for a chat that shows it growing; nothing means the
+        templates answer. A BackendError part way through also hands over to the templates."""
+        text = self.write_answer(question, language, columns, rows)
+        if text:
+            yield text

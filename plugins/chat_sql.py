@@ -3,6 +3,7 @@ so a backend only says how to send a system prompt and turns and get text back."
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from core.errors import BackendError
 from plugins.base import SqlGenerator, SqlRequest, SqlResult
@@ -25,6 +26,21 @@ class ChatSqlGenerator(SqlGenerator):
         text = self.complete(system, turns, self.sql_max_tokens)
         sql = extract_sql(text)
         return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
+
+    def stream_complete(self, system: str | None, turns: list[tuple[str, str]], max_tokens: int) -> Iterator[str]:
+        """The reply's text piece by piece; a backend that cannot stream answers in one piece."""
+        yield self.complete(system, turns, max_tokens)
+
+    def stream_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> Iterator[str]:
+        """The answer as the model writes it; a BackendError part way through is the engine's to handle."""
+        prompt = answer_prompt(question, language, columns, rows)
+        stream = self.stream_complete(None, [("user", prompt)], self.answer_max_tokens)
+        try:
+            yield from stream
+        finally:
+            close = getattr(stream, "close", None)
+            if close:  # a stopped turn closes the connection, so the server stops writing
+                close()
 
     def write_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> str | None:
         """The model phrases the answer from the real rows; if it cannot, the engine's templates answer."""

@@ -1,20 +1,27 @@
 """Turns what an LLM wrote into checked values: the six features (validated with pydantic) or one SQL string.
 
-LLMs wrap JSON in code fences and prose and write numbers as strings; all of that is tolerated here,
-while anything that is not exactly six finite, plausible numbers is refused with BackendOutputInvalid.
+One pydantic model, VectorizerOutput, both validates the answer and (through `vectorizer_schema()`) is the JSON
+Schema every LLM backend asks for. LLMs wrap JSON in code fences and prose and write numbers as strings; all of
+that is tolerated here. A value outside its range is refused on its own (that field reads "not stated", the
+others still count); output with no usable field at all is refused with BackendOutputInvalid.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import json
+import logging
 import math
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from db.catalog import GROUP_NAMES_EN
 from core.errors import BackendOutputInvalid
 from core.features import FEATURES, PRODUCT_GROUPS
+
+log = logging.getLogger(__name__)
 
 # Plausibility bounds, deliberately wider than the model's training range: the engine clamps values
 # between the two and reports the clamping, while values outside these can only be a misreading.
@@ -68,23 +75,33 @@ def _number(value: Any) -> float | None:
     raise ValueError("not a number")
 
 
-def _bounded(name: str):
+SCHEMA_NAME = "customer_facts"
+_NOT_STATED = " null when the message does not state it."
+
+
+def _bounded(name: str, description: str):
     low, high = SANITY_BOUNDS[name]
-    return Field(None, ge=low, le=high, allow_inf_nan=False)
+    return Field(None, ge=low, le=high, allow_inf_nan=False, description=description + _NOT_STATED)
 
 
 class VectorizerOutput(BaseModel):
     """Exactly the six features (None when the text does not say) and the product group, nothing else."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Every key is required in the schema (null is always allowed), so a constrained decoder writes each one
+    # and "not stated" is a single token away; validation still accepts an answer that leaves keys out.
+    model_config = ConfigDict(
+        extra="forbid", title=SCHEMA_NAME, json_schema_serialization_defaults_required=True,
+        json_schema_extra={"description": "Only the facts the customer's message states; null for every other key."},
+    )
 
-    age: float | None = _bounded("age")
-    houseHold: float | None = _bounded("houseHold")
-    amt: float | None = _bounded("amt")
-    size: float | None = _bounded("size")
-    score: float | None = _bounded("score")
-    discRate: float | None = _bounded("discRate")
-    product_group: str | None = None
+    age: float | None = _bounded("age", "Age in years.")
+    houseHold: float | None = _bounded("houseHold", "People living in the household.")
+    amt: float | None = _bounded("amt", "Monthly rental budget in thousands of KRW (3만원 = 30).")
+    size: float | None = _bounded("size", "Home size in pyeong (평).")
+    score: float | None = _bounded("score", "Membership score, 0-100.")
+    discRate: float | None = _bounded("discRate", "Discount rate in percent.")
+    product_group: Literal[PRODUCT_GROUPS] | None = Field(  # type: ignore[valid-type]
+        None, description="The product kind asked for." + _NOT_STATED)
 
     @field_validator(*FEATURES, mode="before")
     @classmethod
@@ -108,6 +125,25 @@ class VectorizerOutput(BaseModel):
         if group is None:
             raise ValueError("not one of the five product groups")
         return group
+
+
+def _without_defaults(node):
+    """Strict structured-output modes (OpenAI's) refuse `default`; every key is required anyway."""
+    if isinstance(node, dict):
+        return {key: _without_defaults(value) for key, value in node.items() if key != "default"}
+    if isinstance(node, list):
+        return [_without_defaults(value) for value in node]
+    return node
+
+
+@functools.cache
+def _schema() -> dict:
+    return _without_defaults(VectorizerOutput.model_json_schema(mode="serialization"))
+
+
+def vectorizer_schema() -> dict:
+    """The JSON Schema of VectorizerOutput that LLM backends constrain their answer to (a fresh copy)."""
+    return copy.deepcopy(_schema())
 
 
 def _json_candidates(text: str):
@@ -171,14 +207,28 @@ def parse_vectorizer_output(document: Any, backend: str) -> tuple[dict[str, floa
     if not isinstance(data, (dict, list)):
         raise BackendOutputInvalid("output is neither a JSON object nor an array", backend=backend)
     try:
-        checked = VectorizerOutput(**_as_fields(data))
+        fields = _as_fields(data)
     except BackendOutputInvalid as exc:
         raise BackendOutputInvalid(exc.detail, backend=backend) from None
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
-        raise BackendOutputInvalid(problems, backend=backend) from None
+    checked = _checked_fields(fields, backend)
     features = {name: getattr(checked, name) for name in FEATURES}
     return features, checked.product_group
+
+
+def _checked_fields(fields: dict, backend: str) -> VectorizerOutput:
+    """Validated as a whole; a field that breaks its range or type is dropped on its own and the rest count.
+    When nothing usable is left, the output is refused, naming the broken fields."""
+    try:
+        return VectorizerOutput(**fields)
+    except ValidationError as exc:
+        errors = exc.errors()
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:3])
+    broken = {str(e["loc"][0]) for e in errors if e.get("loc")}
+    kept = VectorizerOutput(**{name: value for name, value in fields.items() if name not in broken})
+    if all(getattr(kept, name) is None for name in (*FEATURES, "product_group")):
+        raise BackendOutputInvalid(problems, backend=backend)
+    log.warning("%s: refused %s, kept the other fields (%s)", backend, ", ".join(sorted(broken)), problems)
+    return kept
 
 
 def raw_text(document: Any) -> str:

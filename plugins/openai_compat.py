@@ -2,14 +2,17 @@
 (Ollama, vLLM, LM Studio, llama.cpp server), over httpx, asking for JSON output where the server offers it."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
 
 from plugins import (
     BackendError,
     BackendNotConfigured,
     BackendOutputInvalid,
+    BackendOutputTruncated,
     BackendSettings,
     BackendThrottled,
     BackendTimeout,
@@ -20,7 +23,7 @@ from plugins import (
     hookimpl,
 )
 from plugins.chat_sql import ChatSqlGenerator
-from plugins.llm_output import parse_vectorizer_output
+from plugins.llm_output import SCHEMA_NAME, parse_vectorizer_output, vectorizer_schema
 from plugins.prompting import vectorizer_prompt
 from plugins.retry import backoff_delay
 
@@ -28,6 +31,12 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_SECONDS = 10.0
+# How to ask for schema-shaped JSON, best first: OpenAI's json_schema (vLLM, Ollama, LM Studio, llama.cpp's own
+# server); llama-cpp-python's json_object with a schema (it refuses json_schema with HTTP 500); plain JSON mode;
+# nothing. A server that refuses one is asked the next way, and that is remembered.
+RESPONSE_FORMATS = ("json_schema", "json_object+schema", "json_object", None)
+FORMAT_REFUSAL_STATUSES = frozenset({400, 422, 500})
+VECTORIZER_MAX_TOKENS = 300
 
 
 class OpenAISettings(BackendSettings):
@@ -52,7 +61,7 @@ class OpenAIBackend:
         self._transport = transport
         self._client = None
         self._lock = threading.Lock()
-        self._json_mode = True  # switched off once if the server rejects response_format
+        self._format_level = 0  # index into RESPONSE_FORMATS; moves down once per refusal
 
     def _http(self):
         import httpx
@@ -70,24 +79,85 @@ class OpenAIBackend:
         key = self.config.openai_api_key
         return {"Authorization": f"Bearer {key.get_secret_value()}"} if key else {}
 
-    def chat(self, messages: list[dict], *, json_mode: bool = False, max_tokens: int = 800) -> str:
+    def chat(self, messages: list[dict], *, schema: dict | None = None, max_tokens: int = 800) -> str:
+        """The reply's text; with `schema`, the reply is asked to be JSON that fits it (see RESPONSE_FORMATS)."""
         body = {"model": self.config.openai_model, "messages": messages, "temperature": 0, "max_tokens": max_tokens}
-        if json_mode and self._json_mode:
-            body["response_format"] = {"type": "json_object"}
-        response = self._post(body)
-        if response.status_code == 400 and "response_format" in body and "response_format" in response.text:
-            log.info("%s: the server does not offer JSON mode; asking without it", self.backend_id)
-            self._json_mode = False
-            del body["response_format"]
+        while True:
+            response_format = self._response_format(schema)
+            if response_format:
+                body["response_format"] = response_format
+            else:
+                body.pop("response_format", None)
             response = self._post(body)
+            if not (response_format and self._refuses_format(response)):
+                break
+            log.info("%s: the server refused response_format %s; asking the next way", self.backend_id,
+                     RESPONSE_FORMATS[self._format_level])
+            self._format_level += 1
         self._raise_for_status(response.status_code)
         try:
-            text = response.json()["choices"][0]["message"]["content"]
+            choice = response.json()["choices"][0]
+            text = choice["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError):
             raise BackendOutputInvalid("not a Chat Completions response", backend=self.backend_id) from None
+        if isinstance(choice, dict) and choice.get("finish_reason") == "length":
+            raise BackendOutputTruncated(f"max_tokens={max_tokens}", backend=self.backend_id)
         if not isinstance(text, str) or not text.strip():
             raise BackendOutputInvalid("empty reply", backend=self.backend_id)
         return self.redact(text)  # a misbehaving server may echo the key back; it must not reach the panels
+
+    def stream_chat(self, messages: list[dict], *, max_tokens: int = 800) -> Iterator[str]:
+        """The reply's text piece by piece as the server writes it (Server-Sent Events). Closing the iterator
+        closes the connection, and the server stops generating."""
+        import httpx
+
+        body = {"model": self.config.openai_model, "messages": messages, "temperature": 0, "max_tokens": max_tokens,
+                "stream": True}
+        redactor = _StreamRedactor(self)
+        try:
+            with self._http().stream("POST", "chat/completions", json=body, headers=self._headers()) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    self._raise_for_status(response.status_code)
+                finish = None
+                for line in response.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[len("data:"):].strip()
+                    if data == "[DONE]":
+                        break
+                    try:
+                        choice = json.loads(data)["choices"][0]
+                        piece = (choice.get("delta") or {}).get("content") or ""
+                    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+                        raise BackendOutputInvalid("not a Chat Completions stream", backend=self.backend_id) from None
+                    finish = choice.get("finish_reason") or finish
+                    safe = redactor.feed(piece if isinstance(piece, str) else "")
+                    if safe:
+                        yield safe
+                if finish == "length":
+                    raise BackendOutputTruncated(f"max_tokens={max_tokens}", backend=self.backend_id)
+                rest = redactor.flush()
+                if rest:
+                    yield rest
+        except httpx.TimeoutException as exc:
+            log.warning("%s: the stream stalled (%s)", self.backend_id, type(exc).__name__)
+            raise BackendTimeout(type(exc).__name__, backend=self.backend_id) from None
+        except httpx.HTTPError as exc:
+            log.warning("%s: the stream failed (%s)", self.backend_id, type(exc).__name__)
+            raise BackendError(f"connection failed ({type(exc).__name__})", backend=self.backend_id) from None
+
+    def _response_format(self, schema: dict | None) -> dict | None:
+        kind = RESPONSE_FORMATS[self._format_level] if schema is not None else None
+        if kind == "json_schema":
+            return {"type": "json_schema", "json_schema": {"name": SCHEMA_NAME, "schema": schema, "strict": True}}
+        if kind == "json_object+schema":
+            return {"type": "json_object", "schema": schema}
+        return {"type": "json_object"} if kind == "json_object" else None
+
+    @staticmethod
+    def _refuses_format(response) -> bool:
+        return response.status_code in FORMAT_REFUSAL_STATUSES and "response_format" in response.text[:4000]
 
     def _post(self, body: dict):
         import httpx
@@ -105,7 +175,9 @@ class OpenAIBackend:
                     continue
                 log.warning("%s: connection failed (%s)", self.backend_id, type(exc).__name__)
                 raise BackendError(f"connection failed ({type(exc).__name__})", backend=self.backend_id) from None
-            if response.status_code in RETRY_STATUSES and attempt < attempts:
+            # A refused response_format is answered at once by asking another way, not by asking again.
+            refused = "response_format" in body and self._refuses_format(response)
+            if response.status_code in RETRY_STATUSES and attempt < attempts and not refused:
                 delay = self._delay(attempt, response.headers.get("retry-after"))
                 log.info("%s: HTTP %d, retry %d after %.2fs", self.backend_id, response.status_code, attempt, delay)
                 time.sleep(delay)
@@ -138,8 +210,11 @@ class OpenAIBackend:
 class OpenAIVectorizer(OpenAIBackend, Vectorizer):
     description = "OpenAI-compatible Chat Completions (OPENAI_BASE_URL, OPENAI_MODEL) with prompts/vectorizer.txt"
 
+    max_tokens = VECTORIZER_MAX_TOKENS
+
     def vectorize(self, request: VectorizeRequest) -> VectorizeResult:
-        text = self.chat([{"role": "user", "content": vectorizer_prompt(request)}], json_mode=True, max_tokens=300)
+        prompt = [{"role": "user", "content": vectorizer_prompt(request)}]
+        text = self.chat(prompt, schema=vectorizer_schema(), max_tokens=self.max_tokens)
         features, group = parse_vectorizer_output(text, self.backend_id)
         return VectorizeResult(features=features, product_group=group, raw=text)
 
@@ -151,6 +226,34 @@ class OpenAISqlGenerator(OpenAIBackend, ChatSqlGenerator):
         messages = [{"role": "system", "content": system}] if system else []
         messages += [{"role": role, "content": text} for role, text in turns]
         return self.chat(messages, max_tokens=max_tokens)
+
+    def stream_complete(self, system: str | None, turns: list[tuple[str, str]], max_tokens: int) -> Iterator[str]:
+        messages = [{"role": "system", "content": system}] if system else []
+        messages += [{"role": role, "content": text} for role, text in turns]
+        return self.stream_chat(messages, max_tokens=max_tokens)
+
+
+class _StreamRedactor:
+    """Blanks the backend's secrets out of streamed text: the last few characters wait for the next piece,
+    so a key split across two pieces is still caught whole."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        secrets = [v.get_secret_value() for v in dict(backend.config or {}).values() if isinstance(v, SecretStr)]
+        self.hold = max((len(secret) for secret in secrets if secret), default=1) - 1
+        self.pending = ""
+
+    def feed(self, piece: str) -> str:
+        self.pending = self.backend.redact(self.pending + piece)
+        if len(self.pending) <= self.hold:
+            return ""
+        cut = len(self.pending) - self.hold
+        safe, self.pending = self.pending[:cut], self.pending[cut:]
+        return safe
+
+    def flush(self) -> str:
+        rest, self.pending = self.backend.redact(self.pending), ""
+        return rest
 
 
 @hookimpl

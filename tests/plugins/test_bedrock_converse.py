@@ -4,12 +4,14 @@ from __future__ import annotations
 import pytest
 
 from db.schema import SCHEMA_TEXT
-from core.errors import BackendError, BackendNotConfigured, BackendOutputInvalid, BackendThrottled, BackendTimeout
+from core.errors import (BackendError, BackendNotConfigured, BackendOutputInvalid, BackendOutputTruncated,
+                         BackendThrottled, BackendTimeout)
 from engine.settings import offline_settings
 from plugins.base import Example, SqlRequest, Turn, VectorizeRequest
 from plugins.bedrock_converse import BedrockConverseSqlGenerator, BedrockConverseVectorizer
+from plugins.llm_output import vectorizer_schema
 from plugins.prompting import load_prompt
-from wire.servers import JsonReply, aws_error
+from wire.servers import JsonReply, StreamReply, aws_error, event
 
 REQUEST = VectorizeRequest("I'm 41, family of three, about 25,000 won a month, looking for a bidet", "en")
 SQL_REQUEST = SqlRequest(
@@ -30,15 +32,35 @@ def converse_reply(text: str, stop: str = "end_turn") -> JsonReply:
     })
 
 
+def tool_reply(document, stop: str = "tool_use") -> JsonReply:
+    return JsonReply(body={
+        "output": {"message": {"role": "assistant", "content": [
+            {"toolUse": {"toolUseId": "t1", "name": "customer_facts", "input": document}}]}},
+        "stopReason": stop,
+        "usage": {"inputTokens": 10, "outputTokens": 5, "totalTokens": 15},
+        "metrics": {"latencyMs": 12},
+    })
+
+
+def stream_reply(pieces: list[str], stop: str = "end_turn") -> StreamReply:
+    messages = [event("messageStart", {"role": "assistant"})]
+    messages += [event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": piece}}) for piece in pieces]
+    messages += [event("contentBlockStop", {"contentBlockIndex": 0}), event("messageStop", {"stopReason": stop}),
+                 event("metadata", {"usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2},
+                                    "metrics": {"latencyMs": 5}})]
+    return StreamReply(messages)
+
+
 def converse_settings(**overrides):
     return offline_settings(**{"aws_region": "us-east-1", "backend_max_attempts": 2, **overrides})
 
 
-def test_vectorizer_sends_the_flow_prompt_and_parses_json(aws_env):
-    aws_env.push(converse_reply('{"age": 41, "houseHold": 3, "amt": "25", "size": null, "score": null, '
-                                '"discRate": null, "product_group": "bidet"}'))
+def test_vectorizer_forces_the_schema_tool_and_reads_its_input(aws_env):
+    aws_env.push(tool_reply({"age": 41, "houseHold": 3, "amt": "25", "size": None, "score": None,
+                             "discRate": None, "product_group": "bidet"}))
     result = BedrockConverseVectorizer(converse_settings()).vectorize(REQUEST)
     assert result.features["age"] == 41.0 and result.features["amt"] == 25.0 and result.product_group == "비데"
+    assert '"age": 41' in result.raw
     (sent,) = aws_env.requests
     assert sent.path == "/model/amazon.nova-pro-v1%3A0/converse"
     body = sent.json()
@@ -47,6 +69,44 @@ def test_vectorizer_sends_the_flow_prompt_and_parses_json(aws_env):
     assert prompt.startswith(load_prompt("vectorizer.txt")[:200]) and REQUEST.text in prompt
     assert "{{" not in prompt
     assert body["inferenceConfig"]["temperature"] == 0.0
+    (tool,) = body["toolConfig"]["tools"]
+    assert tool["toolSpec"]["name"] == "customer_facts"
+    assert tool["toolSpec"]["inputSchema"]["json"] == vectorizer_schema()
+    assert body["toolConfig"]["toolChoice"] == {"tool": {"name": "customer_facts"}}
+
+
+def test_a_model_without_forced_tools_is_asked_for_any_tool_then_for_text(aws_env):
+    refusal = aws_error(400, "ValidationException", "This model doesn't support the toolConfig.toolChoice.tool field.")
+    any_refused = aws_error(400, "ValidationException", "toolConfig.toolChoice.any is not supported by this model")
+    aws_env.push(refusal, tool_reply({"age": 41}), any_refused, converse_reply('{"age": 42}'), converse_reply('{"age": 43}'))
+    vectorizer = BedrockConverseVectorizer(converse_settings())
+    assert vectorizer.vectorize(REQUEST).features["age"] == 41.0
+    assert vectorizer.vectorize(REQUEST).features["age"] == 42.0
+    assert vectorizer.vectorize(REQUEST).features["age"] == 43.0  # remembered: no third refusal
+    choices = [r.json().get("toolConfig", {}).get("toolChoice") for r in aws_env.requests]
+    assert choices == [{"tool": {"name": "customer_facts"}}, {"any": {}}, {"any": {}}, None, None]
+
+
+def test_tool_input_out_of_range_is_refused_field_by_field(aws_env):
+    aws_env.push(tool_reply({"age": 41, "houseHold": 50, "score": 101}), tool_reply({"houseHold": 50}),
+                 tool_reply({"age": 41}, stop="max_tokens"))
+    vectorizer = BedrockConverseVectorizer(converse_settings())
+    result = vectorizer.vectorize(REQUEST)
+    assert result.features["age"] == 41.0 and result.features["houseHold"] is None and result.features["score"] is None
+    with pytest.raises(BackendOutputInvalid, match="houseHold"):
+        vectorizer.vectorize(REQUEST)
+    with pytest.raises(BackendOutputTruncated):
+        vectorizer.vectorize(REQUEST)
+
+
+def test_the_answer_streams_through_converse_stream(aws_env):
+    generator = BedrockConverseSqlGenerator(converse_settings())
+    aws_env.push(stream_reply(["30대가 ", "120명으로 ", "가장 많아요."]), stream_reply(["30대가"], stop="max_tokens"))
+    pieces = list(generator.stream_answer("연령대별 수", "ko", ["ageBand", "n"], [[30, 120]]))
+    assert pieces == ["30대가 ", "120명으로 ", "가장 많아요."]
+    assert aws_env.requests[0].path.endswith("/converse-stream")
+    with pytest.raises(BackendOutputTruncated):
+        list(generator.stream_answer("연령대별 수", "ko", ["ageBand", "n"], [[30, 120]]))
 
 
 def test_sql_generator_turns_examples_and_history_into_few_shot_turns(aws_env):
@@ -108,10 +168,13 @@ def test_service_errors_map_to_clear_types(aws_env, no_botocore_backoff, status,
 
 def test_empty_and_malformed_replies(aws_env):
     vectorizer = BedrockConverseVectorizer(converse_settings())
-    aws_env.push(converse_reply("", stop="max_tokens"), converse_reply('{"age": 41, "houseHold": 50}'))
-    with pytest.raises(BackendOutputInvalid, match="max_tokens"):
+    aws_env.push(converse_reply("", stop="max_tokens"), converse_reply('{"age": 41, "houseHold": 50}'),
+                 converse_reply("I would rather not use a tool."))
+    with pytest.raises(BackendOutputTruncated, match="max_tokens"):
         vectorizer.vectorize(REQUEST)
-    with pytest.raises(BackendOutputInvalid, match="houseHold"):
+    with pytest.raises(BackendOutputInvalid, match="no customer_facts tool call"):
+        vectorizer.vectorize(REQUEST)
+    with pytest.raises(BackendOutputInvalid, match="no customer_facts tool call"):
         vectorizer.vectorize(REQUEST)
 
 

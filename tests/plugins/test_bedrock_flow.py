@@ -180,7 +180,7 @@ def test_read_timeout_before_headers(aws_env, no_botocore_backoff):
         '{"amt": -5}',
         '{"age": "서른다섯"}',
         '{"product_group": "냉장고"}',
-        "[35, 4, 30, 30, 50, NaN]",
+        "[NaN, 4000, 30000, -30, 500, 900]",
         42,
     ],
 )
@@ -189,6 +189,19 @@ def test_malformed_and_out_of_range_output(flow, aws_env, document):
     with pytest.raises(BackendOutputInvalid):
         flow.vectorize(REQUEST)
     assert len(aws_env.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "document, kept",
+    [
+        ("[35, 4, 30, 30, 50, NaN]", {"age": 35.0, "houseHold": 4.0, "amt": 30.0, "size": 30.0, "score": 50.0}),
+        ('{"age": 400, "houseHold": 2, "product_group": "비데"}', {"houseHold": 2.0}),
+    ],
+)
+def test_the_flow_output_is_checked_against_the_schema_field_by_field(flow, aws_env, document, kept):
+    aws_env.push(flow_success(document))
+    result = flow.vectorize(REQUEST)
+    assert {name: value for name, value in result.features.items() if value is not None} == kept
 
 
 def test_missing_settings_refuse_before_any_request(aws_env):

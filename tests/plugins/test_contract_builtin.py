@@ -2,6 +2,8 @@
 it through their real client libraries against local servers that always give a well-formed answer."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from engine.settings import offline_settings
@@ -26,6 +28,12 @@ def converse_text(text: str) -> JsonReply:
                            "stopReason": "end_turn", "usage": {}, "metrics": {}})
 
 
+def converse_tool(document: str) -> JsonReply:
+    use = {"toolUseId": "t1", "name": "customer_facts", "input": json.loads(document)}
+    return JsonReply(body={"output": {"message": {"role": "assistant", "content": [{"toolUse": use}]}},
+                           "stopReason": "tool_use", "usage": {}, "metrics": {}})
+
+
 def chat_text(text: str) -> JsonReply:
     return JsonReply(body={"choices": [{"index": 0, "message": {"role": "assistant", "content": text}}]})
 
@@ -34,6 +42,8 @@ def chat_text(text: str) -> JsonReply:
 def bedrock(aws_env):
     """One local endpoint for every Bedrock API, answering each with a well-formed reply."""
     def respond(request):
+        if "/converse" in request.path and "toolConfig" in request.json():
+            return converse_tool(NAMED)
         if "/converse" in request.path:
             text = SQL if request.json().get("system") else NAMED
             return converse_text("30대가 가장 많아요." if "explain a query result" in str(request.json()) else text)

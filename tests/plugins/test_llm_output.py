@@ -1,11 +1,14 @@
 """Parsing what LLMs write: the vectorizer's JSON (or the prototype's array) and one SQL string."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from core.errors import BackendOutputInvalid
-from plugins.llm_output import extract_sql, find_json, parse_vectorizer_output
+from core.features import PRODUCT_GROUPS
+from plugins.llm_output import SANITY_BOUNDS, extract_sql, find_json, parse_vectorizer_output, vectorizer_schema
 
 ALL_NULL = {"age": None, "houseHold": None, "amt": None, "size": None, "score": None, "discRate": None}
 
@@ -50,7 +53,6 @@ def test_accepted_forms(document, features, group):
         ('{"age": [35]}', "age"),
         ('{"product_group": "냉장고"}', "product_group"),
         ('{"product_group": 3}', "product_group"),
-        ('[35, 4, 30, 30, 50, "ten"]', "discRate"),
         ("true", "no JSON"),
         (3.5, "neither"),
     ],
@@ -59,6 +61,51 @@ def test_refused_forms(document, reason):
     with pytest.raises(BackendOutputInvalid, match=reason) as caught:
         parse_vectorizer_output(document, "test")
     assert caught.value.params["backend"] == "test"
+
+
+@pytest.mark.parametrize(
+    "document, kept, group",
+    [
+        ('{"age": 121, "houseHold": 2, "amt": 30}', {"houseHold": 2, "amt": 30}, None),
+        ('{"age": 35, "score": 101, "discRate": -5, "product_group": "비데"}', {"age": 35}, "비데"),
+        ('{"age": "삼십오", "product_group": "정수기"}', {}, "정수기"),
+        ('{"size": 30, "product_group": "냉장고"}', {"size": 30}, None),
+        ('[35, 4, 30, 30, 50, "ten"]', {"age": 35, "houseHold": 4, "amt": 30, "size": 30, "score": 50}, None),
+    ],
+)
+def test_broken_fields_are_refused_one_by_one_and_the_rest_count(document, kept, group, caplog):
+    parsed, parsed_group = parse_vectorizer_output(document, "test")
+    assert parsed == {**ALL_NULL, **{k: float(v) for k, v in kept.items()}}
+    assert parsed_group == group
+    assert "refused" in caplog.text
+
+
+def test_the_schema_is_the_validating_model():
+    schema = vectorizer_schema()
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert schema["required"] == [*ALL_NULL, "product_group"]  # a constrained decoder writes every key
+    for name, (low, high) in SANITY_BOUNDS.items():
+        number, null = schema["properties"][name]["anyOf"]
+        assert (number["minimum"], number["maximum"]) == (low, high) and null == {"type": "null"}
+    assert schema["properties"]["product_group"]["anyOf"][0]["enum"] == list(PRODUCT_GROUPS)
+    assert "default" not in json.dumps(schema)  # strict modes refuse it
+    vectorizer_schema()["properties"].clear()
+    assert vectorizer_schema() == schema  # callers get a copy
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.fixed_dictionaries({}, optional={name: st.one_of(st.none(), st.floats(-1e6, 1e6)) for name in ALL_NULL}))
+def test_values_the_schema_admits_are_exactly_those_validation_keeps(document):
+    schema = vectorizer_schema()["properties"]
+    parsed = None
+    try:
+        parsed, _ = parse_vectorizer_output(document, "test")
+    except BackendOutputInvalid:
+        pass
+    for name, value in document.items():
+        admitted = value is None or schema[name]["anyOf"][0]["minimum"] <= value <= schema[name]["anyOf"][0]["maximum"]
+        if parsed is not None:
+            assert (parsed[name] is not None) == (admitted and value is not None)
 
 
 @pytest.mark.parametrize(

@@ -106,8 +106,10 @@ def test_bedrock_flow_paths(secrets_env, caplog, path):
 
 
 CONVERSE_PATHS = {
-    "success": [JsonReply(body={"output": {"message": {"role": "assistant", "content": [{"text": NAMED}]}},
-                                "stopReason": "end_turn", "usage": {}, "metrics": {}})],
+    # The vectorizer reads the forced tool call, the SQL generator the text.
+    "success": [JsonReply(body={"output": {"message": {"role": "assistant", "content": [
+        {"text": NAMED}, {"toolUse": {"toolUseId": "t1", "name": "customer_facts", "input": json.loads(NAMED)}}]}},
+        "stopReason": "end_turn", "usage": {}, "metrics": {}})],
     "unrecognized client": [aws_error(403, "UnrecognizedClientException", "The security token is invalid")],
     "server error": [aws_error(500, "InternalServerException")] * 2,
     "garbage body": [JsonReply(body=b"\x00\xffnot json")],

@@ -77,6 +77,11 @@ def test_a_stream_cut_midway_is_an_error_not_a_half_answer(engine, aws_env):
 
 
 def test_out_of_range_output_never_reaches_the_model(engine, aws_env):
-    aws_env.push(flow_success('{"age": 35000, "houseHold": -4, "amt": 30, "size": 30}'))
-    with pytest.raises(BackendOutputInvalid):
+    aws_env.push(flow_success('{"age": 35000, "houseHold": -4, "amt": 30, "size": 30}'),
+                 flow_success('{"age": 35000, "houseHold": -4}'))
+    rec = engine.recommend(TEXT, ChatSession())  # refused field by field: the two in range still count
+    assert rec.vector.stated["age"] is None and rec.vector.stated["houseHold"] is None
+    assert rec.vector.sources["age"] == rec.vector.sources["houseHold"] == "default"
+    assert rec.vector.features["amt"] == 30 and rec.vector.sources["amt"] == "extracted"
+    with pytest.raises(BackendOutputInvalid):  # nothing usable at all
         engine.recommend(TEXT, ChatSession())

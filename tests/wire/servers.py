@@ -76,6 +76,35 @@ class StreamReply:
         handler.wfile.write(b"0\r\n\r\n")
 
 
+@dataclass
+class SseReply:
+    """An OpenAI-style Chat Completions stream: one `data:` line per chunk, then `data: [DONE]`."""
+
+    pieces: list[str]
+    finish_reason: str = "stop"
+    pause: float = 0.0  # seconds between chunks
+
+    def chunks(self) -> list[bytes]:
+        def chunk(delta: dict, finish=None) -> bytes:
+            body = {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta,
+                                                                    "finish_reason": finish}]}
+            return b"data: " + json.dumps(body).encode() + b"\n\n"
+
+        return [chunk({"role": "assistant"}), *(chunk({"content": piece}) for piece in self.pieces),
+                chunk({}, self.finish_reason), b"data: [DONE]\n\n"]
+
+    def write(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        for data in self.chunks():
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            handler.wfile.flush()
+            time.sleep(self.pause)
+        handler.wfile.write(b"0\r\n\r\n")
+
+
 def event(event_type: str, payload: dict) -> bytes:
     headers = {":message-type": "event", ":event-type": event_type, ":content-type": "application/json"}
     return encode_message(headers, json.dumps(payload).encode())
