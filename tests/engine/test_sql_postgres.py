@@ -1,15 +1,6 @@
 """SQLite-dialect SQL (generators, knowledge base) must mean the same on PostgreSQL once translated."""
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
-
 import pytest
 from sqlglot import exp, parse_one
 
@@ -74,61 +65,11 @@ def test_postgres_databases_are_guarded_in_sqlite_dialect_before_any_connection(
 # --- a real PostgreSQL server: runs only where one can be started ---------------------------------
 
 
-def _server_binaries() -> Path | None:
-    found = shutil.which("initdb")
-    if found and shutil.which("pg_ctl"):
-        return Path(found).resolve().parent
-    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parent.parent.name))
-    return Path(versions[-1]).parent if versions else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def postgres_url(tmp_path_factory):
-    bin_dir = _server_binaries()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        # PostgreSQL refuses to run as root; the cluster needs a directory the postgres user can reach.
-        try:
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no 'postgres' user to start PostgreSQL as")
-        if shutil.which("runuser") is None:
-            pytest.skip("running as root and runuser is missing, so PostgreSQL cannot be started")
-        root = Path(tempfile.mkdtemp(prefix="pg-test-"))
-        os.chown(root, account.pw_uid, account.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    else:
-        root = tmp_path_factory.mktemp("pg")
-    data, log_file, port = root / "data", root / "server.log", _free_port()
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(as_user + list(args), capture_output=True, text=True, timeout=60)
-
-    made = run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-               "--no-locale")
-    if made.returncode != 0:
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.skip(f"initdb failed: {made.stderr.strip()[:200]}")
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
-    started = run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log_file), "-o", options, "-w", "start")
-    if started.returncode != 0:
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.skip(f"PostgreSQL did not start: {started.stderr.strip()[:200]}")
-    try:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-        build_database(url, rows=ROWS, seed=SEED)
-        yield url
-    finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(root, ignore_errors=True)
+def postgres_url(postgres_server):
+    url = postgres_server("translation")
+    build_database(url, rows=ROWS, seed=SEED)
+    return url
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +121,23 @@ def test_postgres_refuses_writes_and_stops_long_queries(postgres_url):
     with pytest.raises(QueryInterrupted):
         raw.run("SELECT pg_sleep(5)")
     assert guarded.run("SELECT COUNT(*) AS users FROM customer").rows == [[ROWS]]
+
+
+def test_postgres_gets_the_group_age_index_and_a_vacuum_and_sqlite_does_not(postgres_url, sqlite_url):
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(postgres_url)
+    try:
+        assert "ix_customer_prdtGrpCd_age" in {ix["name"] for ix in inspect(engine).get_indexes("customer")}
+        with engine.connect() as conn:
+            vacuumed = conn.exec_driver_sql(
+                "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'customer'").scalar()
+        assert vacuumed
+    finally:
+        engine.dispose()
+    sqlite = create_engine(sqlite_url)
+    try:
+        names = {ix["name"] for ix in inspect(sqlite).get_indexes("customer")}
+        assert "ix_customer_prdtGrpCd" in names and "ix_customer_prdtGrpCd_age" not in names
+    finally:
+        sqlite.dispose()
