@@ -5,6 +5,7 @@ Both rules parsers read numbers through this one table, so a number word one of 
 """
 from __future__ import annotations
 
+import math
 import re
 
 _NATIVE_TENS = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50,
@@ -23,8 +24,17 @@ _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, 
 _UNITS_ALT = "하나|한|둘|두|셋|세|넷|네|다섯|여섯|일곱|여덟|아홉"
 _TENS_ALT = "스물|서른|마흔|쉰|예순|일흔|여든|아흔"
 
-# Digits, optionally grouped by commas or with a decimal part; never a slice of a longer number.
-DIGITS = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+|\d{1,9})(?:\.\d{1,3})?(?![\d])"
+# Never a slice of a longer number: not after a digit, a decimal point, a thousands comma or an exponent.
+NOT_INSIDE_A_NUMBER = r"(?<![\d.])(?<!\d,)(?<!\de)(?<!\de[+-])(?<!\d\^)(?<!\d\*\*)"
+# Scientific or power notation ("1e100", "2.5e3", "10^6"): part of the number it follows, so a reader that
+# stops at the "e" never takes "1e100 years old" for 100 years old. The value may be too large to be finite.
+EXPONENT = r"(?:e[+-]?\d+|(?:\^|\*\*)\d+)"
+# Digits, optionally grouped by commas, with a decimal part or an exponent; read whole, however long, so a
+# value no customer can have is seen as one (999999999999원) rather than skipped.
+DIGITS = rf"{NOT_INSIDE_A_NUMBER}(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:{EXPONENT})?(?![\d])"
+# A minus sign just before a number ("-10%", "−3", "마이너스 5", "minus 10"), searched in the text that ends where
+# the number starts; a dash after a word or a digit ("30-40", "나이-30") joins, it does not negate.
+MINUS_BEFORE = re.compile(r"(?:(?<!\w)[-−]|마이너스\s?|\bminus\s?)$")
 # Atomic groups stop "서른다섯 명" from being re-read as "서른" followed by something else.
 NATIVE = rf"(?>(?:열|{_TENS_ALT})(?:{_UNITS_ALT})?|스무|하나|한|둘|두|셋|세|석|넷|네|다섯|여섯|일곱|여덟|아홉)"
 NATIVE_TENS = rf"(?>(?:{_TENS_ALT})(?:{_UNITS_ALT})?)"
@@ -86,6 +96,20 @@ def _parse_english(text: str) -> float | None:
     return float(_EN_TENS[match.group(1)] + _EN_UNITS[units])
 
 
+def _parse_digits(digits: str) -> float | None:
+    """35000, 3.5, 1e100 or 10^6; a power too large for a float is infinity, never an error or a long wait."""
+    base, power, exponent = digits.replace("**", "^").partition("^")
+    try:
+        value = float(base)
+        if not power:
+            return value
+        return value ** float(exponent)
+    except OverflowError:
+        return math.inf
+    except ValueError:
+        return None
+
+
 def parse_number(text: str | None) -> float | None:
     """The value of one number as matched by the fragments above, or None when it is not a number."""
     if not text:
@@ -93,8 +117,5 @@ def parse_number(text: str | None) -> float | None:
     cleaned = text.strip().lower()
     digits = cleaned.replace(",", "")
     if digits[:1].isdigit():
-        try:
-            return float(digits)
-        except ValueError:
-            return None
+        return _parse_digits(digits)
     return _parse_native(cleaned) or _parse_sino(cleaned) or _parse_english(cleaned)

@@ -31,6 +31,9 @@ class VectorizeResult:
     product_group: str | None
     raw: str
     clear_group: bool = False  # the customer asked for any product: drop the group carried from earlier turns
+    # Facts stated but not usable, which stay None in `features` and are asked about (checked by the engine):
+    # {"age": {"reason": "impossible" or "conflicting", "stated": ["1e100 years old"]}}.
+    doubtful: dict[str, dict] = field(default_factory=dict)
 
 
 def checked_result(result: VectorizeResult, backend: str) -> VectorizeResult:

@@ -17,8 +17,10 @@ from core.numbers import (
     EN_DECADE_WORDS,
     EN_DECADES,
     ENGLISH,
+    EXPONENT,
     NATIVE,
     NATIVE_TENS,
+    NOT_INSIDE_A_NUMBER,
     SINO,
     SINO_TENS,
     parse_number,
@@ -32,6 +34,7 @@ class Rule:
     convert: Callable[[re.Match], float | None]
     rank: int = 0
     noun_phrase: bool = False  # "a 2 year old" / "my 5-year-old" names a person, often a child
+    also: str | None = None  # a group holding a second value of the same feature ("I'm 20 and 80")
 
 
 def _n(match: re.Match, name: str = "n") -> float | None:
@@ -117,16 +120,23 @@ def _decade_band(match: re.Match, scale: Callable[[float], float] = float) -> fl
     return value + 5 if value % 10 == 0 else value
 
 
-def _r(feature: str, pattern: str, convert=_n, rank: int = 0, noun_phrase: bool = False) -> Rule:
-    return Rule(feature, re.compile(pattern), convert, rank, noun_phrase)
+def _r(feature: str, pattern: str, convert=_n, rank: int = 0, noun_phrase: bool = False,
+       also: str | None = None) -> Rule:
+    return Rule(feature, re.compile(pattern), convert, rank, noun_phrase, also)
 
 
-D3 = r"(?<![\d.])(?<!\d,)\d{1,3}(?![\d]|,\d{3})"
-D2 = r"(?<![\d.])(?<!\d,)\d{1,2}(?![\d]|,\d{3})"
-WON_AMOUNT = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+|\d{4,9})(?!\d)"  # a range's lower end, in won
+# A whole number, however long or written in powers ("1000살", "1e100 years old"): an age or a head count no
+# customer can have is read as stated and asked about (see `possible`), never skipped or read in part.
+WHOLE = rf"{NOT_INSIDE_A_NUMBER}(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:{EXPONENT})?(?![\d]|,\d{{3}})"
+D3 = WHOLE  # an age
+D2 = WHOLE  # a head count
+WON_AMOUNT = rf"{NOT_INSIDE_A_NUMBER}(?:\d{{1,3}}(?:,\d{{3}})+|\d{{4,}})(?!\d)"  # a range's lower end, in won
 NUM_EN3 = rf"(?:{D3}|{ENGLISH})"
 NUM_EN2 = rf"(?:{D2}|{ENGLISH})"
 PARTICLE = r"\s*(?:은|는|이|가|도|:|=)?\s*"
+# A minus sign between a context word and its number ("household of -3", "나이 -5"): read, so the value is
+# judged as written (the reader negates it) instead of the statement going unread.
+SIGN = r"(?:[-−]|마이너스\s?|minus\s)?"
 APPROX = r"(?:(?:약|대략|대충|about|around|roughly|approximately|approx\.?|~)\s*)?"
 PCT = rf"(?:{units.PERCENT})"
 KIDS_KO = r"아이(?![템디돌스콘폰패쇼])|애기|아기|자녀|자식|아들|딸(?!기)|꼬마|어린이|(?<![가-힣])애(?![완용니])"
@@ -202,7 +212,7 @@ AGE_RULES = (
 HOUSEHOLD_RULES = (
     _r("houseHold", rf"(?P<n>{D2})\s*인(?!용|분|치|승|실|데|지|기|간|원|가(?!족|구))(?:\s*(?:가족|가구|세대|식구))?"),
     _r("houseHold", rf"(?P<n>{D2}|(?<![가-힣]){NATIVE})\s*(?:명|식구|사람)(?!\s*(?:중|씩|당))"),
-    _r("houseHold", rf"\b(?:family|household|home|house)\s+of\s+(?P<n>{NUM_EN2})\b"),
+    _r("houseHold", rf"\b(?:family|household|home|house)\s+of\s+{SIGN}(?P<n>{NUM_EN2})\b"),
     _r("houseHold", rf"(?P<n>{NUM_EN2})[\s-]*(?:person|people|member|man)s?\s+(?:household|family|home|house)\b"),
     _r("houseHold", rf"(?P<n>{NUM_EN2})\s+(?:people|persons|members|ppl|family\s+members|of\s+us)\b"),
     _r("houseHold", rf"(?P<n>{NUM_EN2})\s+in\s+(?:my|our|the)\s+(?:family|household|home|house)\b"),
@@ -218,7 +228,7 @@ SIZE_RULES = (
 )
 
 SCORE_RULES = (
-    _r("score", rf"(?:(?:멤버십|멤버쉽|회원|멤버)\s*)?(?:점수|포인트){PARTICLE}{APPROX}(?P<n>{DIGITS}|{SINO_TENS})"
+    _r("score", rf"(?:(?:멤버십|멤버쉽|회원|멤버)\s*)?(?:점수|포인트){PARTICLE}{APPROX}{SIGN}(?P<n>{DIGITS}|{SINO_TENS})"
                 r"(?!\s*점?\s*만점)(?:\s*점)?(?!\s*(?:%|퍼센트|프로|원|만|천|평|살|세|명))"),
     _r("score", rf"(?P<n>{DIGITS})(?!\s*점?\s*만점)\s*점(?![수심포검원주자프])"),
     _r("score", rf"(?P<n>{DIGITS}|{ENGLISH})\s*(?:points?|pts?)\b(?!\s*(?:discount|off))"),
@@ -237,27 +247,29 @@ DISCOUNT_RULES = (
        _const(0)),
 )
 
-_BARE_STOP = r"(?!\s*(?:대|평|점|명|인|만|천|원|%|살|세|k\b|won|pyeong|m2|years?|points?|people))"
+_BARE_STOP = r"(?!\s*(?:대|평|점|명|인|만|천|원|%|살|세|년|k\b|won|pyeong|m2|years?|points?|people))"
 CONTEXT_RULES = (
-    _r("age", rf"(?:나이|연령){PARTICLE}(?:만\s*)?(?P<n>{D3}){_BARE_STOP}", rank=1),
-    _r("age", rf"\b(?:aged?|age\s*(?:is|:|=|of)?)\s*(?P<n>{NUM_EN3})(?!['’]?s\b){_BARE_STOP}", rank=1),
-    _r("age", rf"\b(?:i['’]?m|i\s+am)\s+(?:(?:about|around|only|just)\s+)?(?P<n>{NUM_EN3})"
-              r"(?=\s*(?:$|[,.!;)&]|and\b|with\b|but\b|looking\b|living\b|married\b|single\b))", rank=1),
+    _r("age", rf"(?:나이|연령){PARTICLE}(?:만\s*)?{SIGN}(?P<n>{D3}){_BARE_STOP}", rank=1),
+    _r("age", rf"\b(?:aged?|age\s*(?:is|:|=|of)?)\s*{SIGN}(?P<n>{NUM_EN3})(?!['’]?s\b){_BARE_STOP}", rank=1),
+    _r("age", rf"\b(?:i['’]?m|i\s+am)\s+(?:(?:about|around|only|just)\s+)?{SIGN}(?P<n>{NUM_EN3})"
+              rf"(?:\s+(?:and|or)\s+(?P<m>{NUM_EN3})(?=\s*(?:$|[,.!;)])))?"
+              r"(?=\s*(?:$|[,.!;)&]|and\b|or\b|with\b|but\b|looking\b|living\b|married\b|single\b))",
+       rank=1, also="m"),
     _r("age", rf"(?<![가-힣])(?P<n>{NATIVE_TENS})(?=$|[^가-힣]|이|입|예|요|에|으|쯤|정도)"
               r"(?!\s*(?:명|식구|사람|가족|평|점|개|인|가지|번|만|천|원|퍼|프로|%|분|시|대|달|개월|년|해))", rank=1),
-    _r("houseHold", rf"(?:가족|식구|가구원)(?:\s*수)?{PARTICLE}(?:(?:총|모두)\s*)?(?P<n>{D2}|{NATIVE_PRONOUN}){_BARE_STOP}",
+    _r("houseHold", rf"(?:가족|식구|가구원)(?:\s*수)?{PARTICLE}(?:(?:총|모두)\s*)?{SIGN}(?P<n>{D2}|{NATIVE_PRONOUN}){_BARE_STOP}",
        rank=1),
-    _r("houseHold", rf"\b(?:we\s+are|we['’]re)\s+(?:a\s+family\s+of\s+)?(?P<n>{NUM_EN2})\b{_BARE_STOP}", rank=1),
-    _r("houseHold", rf"\b(?:household|family)(?:\s+size)?\s*(?:is|:|=)?\s*(?P<n>{NUM_EN2})\b{_BARE_STOP}", rank=1),
+    _r("houseHold", rf"\b(?:we\s+are|we['’]re)\s+(?:a\s+family\s+of\s+)?{SIGN}(?P<n>{NUM_EN2})\b{_BARE_STOP}", rank=1),
+    _r("houseHold", rf"\b(?:household|family)(?:\s+size)?\s*(?:is|:|=)?\s*{SIGN}(?P<n>{NUM_EN2})\b{_BARE_STOP}", rank=1),
     _r("amt", rf"{MONEY_CONTEXT_KO}\s*{APPROX}(?P<n>{DIGITS}|{SINO})\s*만"
               rf"(?:\s*(?:(?P<c>\d|{SINO})\s*천|(?P<w>\d{{1,4}})(?!\d)))?(?!\s*(?:명|평|점|개|세|살))", _man_won, rank=1),
     _r("amt", rf"{MONEY_CONTEXT_KO}\s*{APPROX}(?P<n>{DIGITS})\s*천(?!\s*(?:명|평|점|개))", rank=1),
     _r("amt", rf"{MONEY_CONTEXT_KO}\s*{APPROX}만\s*원", _const(10), rank=1),
     _r("amt", rf"\bbudget\b[^\d\n]{{0,20}}?(?P<n>{DIGITS})\s*(?P<k>k\b|thousand\b)?{_BARE_STOP}", _budget, rank=1),
-    _r("size", rf"평수{PARTICLE}{APPROX}(?P<n>{DIGITS}){_BARE_STOP}", rank=1),
-    _r("score", rf"\b(?:membership\s+)?(?:score|points?)\s*(?:(?:of|is|was|:|=|at)\s*)?{APPROX}(?P<n>{NUM_EN3})"
+    _r("size", rf"평수{PARTICLE}{APPROX}{SIGN}(?P<n>{DIGITS}){_BARE_STOP}", rank=1),
+    _r("score", rf"\b(?:membership\s+)?(?:score|points?)\s*(?:(?:of|is|was|:|=|at)\s*)?{APPROX}{SIGN}(?P<n>{NUM_EN3})"
                 rf"{_BARE_STOP}(?!\s*(?:percent|/10\b))", rank=1),
-    _r("discRate", rf"(?:할인율|할인률|discount\s*rate){PARTICLE}(?:(?:of|is)\s*)?{APPROX}(?P<n>{DIGITS}){_BARE_STOP}",
+    _r("discRate", rf"(?:할인율|할인률|discount\s*rate){PARTICLE}(?:(?:of|is)\s*)?{APPROX}{SIGN}(?P<n>{DIGITS}){_BARE_STOP}",
        rank=1),
 )
 
@@ -293,4 +305,3 @@ NOT_A_DISCOUNT = re.compile(
     r"efficien|점유|만족|satisf|충전|charg|알코올|alcohol|지방|\bfat\b|정확|accura|성공|success|가능성|likel|"
     r"먼지|dust|필터|filter|제거|remov|살균|steril|kill"
 )
-NEGATIVE_SIGN = re.compile(r"(?:(?:^|[^\w])[-−]|마이너스\s*|\bminus\s*)$")
