@@ -11,6 +11,8 @@ REASONS: dict[str, str] = {
     "unknown_product": "names a product code the catalogue does not have",
     "average_without_feature": "compares with an average without saying of what",
     "unread_number": "holds a number no filter could use",
+    "impossible_value": "states a value below zero for a column that cannot hold one (age, household, budget, ...)",
+    "impossible_limit": "asks for the top or bottom N with N zero, negative or past what a LIMIT can hold",
     "unknown_grouping": "groups by something that is not a column",
     "nothing_to_compare": "asks for a comparison without naming two sides",
     "unused_feature": "names a feature that nothing in the question uses",
@@ -24,10 +26,11 @@ REASONS: dict[str, str] = {
 
 
 class Decline(Exception):
-    """The question holds something the parser must not guess at."""
+    """The question holds something the parser must not guess at; `subject` names the column (or "limit") an
+    impossible value was stated for, so the suggestions can show what that column really holds."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: str, detail: str = "", subject: str | None = None):
         if reason not in REASONS:
             raise ValueError(f"undocumented decline reason {reason!r}")
         super().__init__(reason)
-        self.reason, self.detail = reason, detail
+        self.reason, self.detail, self.subject = reason, detail, subject

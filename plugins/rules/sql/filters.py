@@ -1,10 +1,13 @@
 """Filters with no number of their own, and how many rows a ranking keeps.
 
 Products by name or code (several make an IN list, "제외/except" a NOT IN), "할인 안 받는", "혼자 사는",
-"above average", "가장 비싼 제품", and "top 5" / "상위 3개" / "고객 10명".
+"above average", "가장 비싼 제품", and "top 5" / "상위 3개" / "고객 10명". A ranking of zero, of fewer than zero
+or of more rows than a LIMIT can hold is declined: answering it with every row, or with none, answers a question
+nobody asked.
 """
 from __future__ import annotations
 
+from core.numbers import MINUS_BEFORE
 from core.vocabulary import mentioned_group
 from db.catalog import PRODUCTS, PRODUCTS_BY_CODE
 from plugins.rules.sql import lexicon as lx
@@ -103,11 +106,24 @@ def merge_filters(filters: list[Filter]) -> list[Filter]:
     return list(merged.values())
 
 
+MAX_LIMIT = 2**63 - 1  # the largest LIMIT SQLite, PostgreSQL and DuckDB all take
+
+
+def _limit(m, group: str) -> int:
+    """The count a ranking states; declines zero, a negative count and one no LIMIT can hold."""
+    count = int(m[group])
+    sign = MINUS_BEFORE.search(m.string, max(0, m.start(group) - 12), m.start(group))
+    if count == 0 or count > MAX_LIMIT or sign:
+        start = min(m.start(), sign.start()) if sign else m.start()
+        raise Decline("impossible_limit", m.string[start:m.end()].strip(), subject="limit")
+    return count
+
+
 def top_n(scan: Scan) -> dict:
     """{"limit", "order", "rows" (ranks customers, not groups), "pos"} from "top 5", "상위 3개", "하위 2"."""
     found: dict = {}
     for m in scan.take(lx.TOP_N):
-        number = next(int(m[g]) for g in ("n1", "n2", "n3", "n4") if m[g])
+        number = _limit(m, next(g for g in ("n1", "n2", "n3", "n4") if m[g]))
         found = {"limit": number, "order": "asc" if m["bottom"] else "desc" if m["top"] else None,
                  "rows": bool(m["people"] or lx.PEOPLE_NOUN.match(scan.work, m.end() + 1)
                               or lx.PEOPLE_NOUN.match(scan.work, m.end())),
@@ -128,4 +144,4 @@ def top_rows(scan: Scan, top: dict) -> dict:
     if not m:
         return top
     scan.mask(m.start(), m.end())
-    return {"limit": int(m["n"] or m["n2"]), "order": top.get("order"), "rows": True, "pos": m.start()}
+    return {"limit": _limit(m, "n" if m["n"] else "n2"), "order": top.get("order"), "rows": True, "pos": m.start()}

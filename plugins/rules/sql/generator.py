@@ -20,6 +20,9 @@ from plugins.rules.sql.render import render
 # score"), while rewordings of one sample ("...in total" without "?", "an air purifier" -> "air
 # purifiers") score 0.90-1.0. Pipelines pass db.retrieval scores in `request.examples`.
 KB_MATCH_THRESHOLD = 0.85
+# Declines about a value, where the nearest sample question differs from the asked one in exactly that value
+# ("Top 0 products by number of users" scores 0.9+ against "Top 3 ..."): its SQL would answer with another number.
+NO_NEAR_MATCH = ("impossible_value", "impossible_limit")
 
 _SUGGESTIONS = {
     "ko": ("{group} 사용자 수는 몇 명이야?", "연령대별 {group} 사용자 수 보여줘", "제품군별 평균 월 예산 알려줘"),
@@ -28,12 +31,28 @@ _SUGGESTIONS = {
 }
 
 
-def suggestions(language: str, question: str = "") -> tuple[str, ...]:
-    """Three questions the parser answers, about the product group the user named if any."""
+# For a decline about an impossible value, a question that shows what the column really holds, asked first.
+_SHOW_RANGE = {
+    "age": ("연령대별 고객 수 보여줘", "Number of customers by age group"),
+    "houseHold": ("가구원 수별 고객 수 보여줘", "Number of customers by household size"),
+    "amt": ("예산 구간별 고객 수 보여줘", "Number of customers by budget band"),
+    "size": ("평수 구간별 고객 수 보여줘", "Number of customers by home size band"),
+    "score": ("점수대별 고객 수 보여줘", "Number of customers by score band"),
+    "monthlyFee": ("제품별 월 렌탈료 알려줘", "Monthly fee of each product"),
+    "limit": ("사용자 수 상위 3개 제품 보여줘", "Top 3 products by number of users"),
+}
+
+
+def suggestions(language: str, question: str = "", subject: str | None = None) -> tuple[str, ...]:
+    """Three questions the parser answers, about the product group the user named if any; with a `subject`
+    (see `Decline`), the first shows the values that column really holds."""
     lang = "ko" if language == "ko" else "en"
     named = GROUP_MENTION.search(fold(question))
     group = mentioned_group(named) if named else GROUPS[0]
-    return tuple(s.format(group=group_name(group, lang)) for s in _SUGGESTIONS[lang])
+    found = tuple(s.format(group=group_name(group, lang)) for s in _SUGGESTIONS[lang])
+    if subject in _SHOW_RANGE:
+        found = (_SHOW_RANGE[subject][lang == "en"], *found[:2])
+    return found
 
 
 class RulesSqlGenerator(SqlGenerator):
@@ -54,13 +73,14 @@ class RulesSqlGenerator(SqlGenerator):
     def _declined(self, request: SqlRequest, decline: Decline) -> SqlResult:
         """A near-identical knowledge-base question's SQL, or no SQL and three questions the parser answers."""
         example = self._closest_example(request)
-        if example is not None and example.score >= KB_MATCH_THRESHOLD:
+        if example is not None and example.score >= KB_MATCH_THRESHOLD and decline.reason not in NO_NEAR_MATCH:
             raw = {"backend": self.backend_id, "source": "knowledge_base", "reason": decline.reason,
                    "matched_question": example.question, "score": example.score}
             return SqlResult(sql=example.sql, raw=_dump(raw))
         raw = {"backend": self.backend_id, "source": "none", "reason": decline.reason, "detail": decline.detail,
                "closest": ({"question": example.question, "score": example.score} if example else None)}
-        return SqlResult(sql=None, raw=_dump(raw), suggestions=suggestions(request.language, request.question))
+        return SqlResult(sql=None, raw=_dump(raw),
+                         suggestions=suggestions(request.language, request.question, decline.subject))
 
     def _closest_example(self, request: SqlRequest) -> Example | None:
         if request.examples:

@@ -85,6 +85,7 @@ class Parsed:
     loose_features: tuple[str, ...] = ()  # "예산은?": features waiting for the previous aggregate
     declined: str | None = None
     detail: str = ""
+    subject: str | None = None  # what an impossible value was stated for (see `decline.Decline`)
 
     @property
     def answerable(self) -> bool:

@@ -57,7 +57,7 @@ UNIT = re.compile(
     r")"
 )
 BAND_SUFFIX = re.compile(r"\s*대")
-RANGE_JOIN = re.compile(r"\s*(?:~|-|에서|부터|to|through)\s*(?=\d)")
+RANGE_JOIN = re.compile(r"\s*(?:~|-|에서|부터|to|through)\s*(?=[-−]?\d)")  # "-10~-5%": the second end is signed too
 RANGE_END = re.compile(r"\s*(?:까지|사이(?:의|에|인)?|이내)")
 
 KO_COMPARATOR = re.compile(
@@ -84,7 +84,7 @@ EN_POSTFIX = re.compile(
     r"|(?P<le>(?:or|and)\s+(?:less|younger|below|under|fewer|lower|smaller))"
     r")"
 )
-BETWEEN_AND = re.compile(r"\s*(?:and|&)\s*(?=\d)")
+BETWEEN_AND = re.compile(r"\s*(?:and|&)\s*(?=[-−]?\d)")
 HOUSEHOLD_CONTEXT = re.compile(r"가구|가족|식구|세대|구성원|households?|famil(?:y|ies)")
 PEOPLE_NOUN = re.compile(
     r"사용자|고객|이용자|회원|가입자|사람|분들|\b(?:customers?|users?|people|clients?|renters?|subscribers?)\b"
@@ -211,7 +211,8 @@ BAND_WIDTH = re.compile(
 
 # Top-N and ordering words. `n` is the count; `rows` marks a ranking of individual customers.
 TOP_N = re.compile(
-    r"(?:(?P<top>top|상위|탑|best|first)\s*(?P<n1>\d+)|(?P<bottom>bottom|하위|worst|last)\s*(?P<n2>\d+))"
+    r"(?:(?P<top>top|상위|탑|best|first)\s*(?:[-−]\s?)?(?P<n1>\d+)"  # a sign is read, so "top -3" is declined
+    r"|(?P<bottom>bottom|하위|worst|last)\s*(?:[-−]\s?)?(?P<n2>\d+))"
     r"(?:\s*(?:개|가지|위|곳|종류|종)|(?P<people>\s*명))?(?:\s*만)?"
     r"|(?P<n3>\d+)\s*(?:개|가지|위|곳|종류|종)(?:\s*만)?"
     r"|(?P<n4>\d+)\s+(?=(?:most|least|highest|lowest|largest|smallest|biggest|best|worst|oldest|youngest|"

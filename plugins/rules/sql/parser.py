@@ -24,7 +24,7 @@ def read_conversation(question: str, history: tuple[str, ...] = ()) -> tuple[Int
     Raises Decline when the question, or the conversation it continues, cannot be read."""
     current = _parse_cached(question)
     if current.declined is not None:
-        raise Decline(current.declined, current.detail)
+        raise Decline(current.declined, current.detail, current.subject)
     intent, used = fold([_parse_cached(turn) for turn in history] + [current])
     if intent is None:
         raise Decline("followup_without_context" if current.followup else "not_understood")
@@ -43,7 +43,7 @@ def parse_question(question: str) -> Parsed:
     try:
         return _read(Scan(question))
     except Decline as exc:
-        return Parsed(declined=exc.reason, detail=exc.detail)
+        return Parsed(declined=exc.reason, detail=exc.detail, subject=exc.subject)
 
 
 def _read(scan: Scan) -> Parsed:

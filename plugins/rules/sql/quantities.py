@@ -2,6 +2,12 @@
 
 Numbers carry most of a question's filters, so they are read first and their words blanked out, leaving the
 rest of the sentence for measures and groupings.
+
+A minus sign is part of the number. A negative discount rate is run as written ("할인율 -10% 이상" is
+`discRate >= -10`): a rate is a signed quantity (below zero it is a surcharge), so the bound means what it says
+and its answer, every customer, is true. Every other column counts or measures something that cannot be below
+zero (years, people, won, 평, points, a fee), so a negative value there is a slip, and the parser declines
+rather than answer about customers nobody can be.
 """
 from __future__ import annotations
 
@@ -9,11 +15,14 @@ import re
 from dataclasses import dataclass
 
 from core import units
+from core.numbers import MINUS_BEFORE
 from plugins.rules.sql import lexicon as lx
+from plugins.rules.sql.decline import Decline
 from plugins.rules.sql.intent import FEE, Condition, Filter
 from plugins.rules.sql.scan import Scan, compact, number
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+SIGNED_COLUMNS = ("discRate",)  # the columns whose value may be stated below zero; see the module docstring
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,12 @@ def _comparator(work: str, start: int, end: int) -> tuple[str | None, int, int]:
     return None, start, end
 
 
+def _signed(work: str, m: re.Match) -> tuple[float, int]:
+    """The number at `m` with the minus sign written before it, and where the number, sign included, starts."""
+    sign = MINUS_BEFORE.search(work, max(0, m.start() - 12), m.start())
+    return (-number(m[0]), sign.start()) if sign else (number(m[0]), m.start())
+
+
 def read_numeric_filters(scan: Scan) -> list[Filter]:
     """Every number that names a filter, in question order; the parser merges two about one column."""
     found: list[Filter] = []
@@ -92,18 +107,18 @@ def read_numeric_filters(scan: Scan) -> list[Filter]:
         pos = m.end()
         work = scan.work
         column, band, end = _read_unit(work, m.end())
-        low, high = number(m[0]), None
-        start = m.start()
+        low, start = _signed(work, m)
+        high = None
         between = lx.EN_PREFIX.search(work, max(0, start - 12), start)
         joiner = lx.RANGE_JOIN.match(work, end)
         if between and between.lastgroup == "between":
             joiner = lx.BETWEEN_AND.match(work, end) or joiner
         if joiner:
-            second = _NUMBER.match(work, joiner.end())
+            second = _NUMBER.search(work, joiner.end())  # after the joiner, past the second number's own sign
             col2, band2, end2 = _read_unit(work, second.end())
             if col2 and not column or column and col2 == column or not (column or col2):
                 column, band = column or col2, band or band2
-                high = number(second[0]) + (9 if band2 or band else 0)
+                high = _signed(work, second)[0] + (9 if band2 or band else 0)
                 end = end2
                 tail = lx.RANGE_END.match(work, end)
                 end = tail.end() if tail else end
@@ -137,6 +152,8 @@ def read_numeric_filters(scan: Scan) -> list[Filter]:
             end = after.end()
         if column != FEE and not all(float(v).is_integer() for v in (low, high or 0)):
             continue  # every column holds whole numbers; "17.5세" is not something to filter on
+        if min(low, high if high is not None else low) < 0 and column not in SIGNED_COLUMNS:
+            raise Decline("impossible_value", work[start:end].strip(), subject=column)
         quantity = _Quantity(low, high, column, band, end)
         conditions = _conditions(column, op or ("between" if high is not None else "eq"), quantity)
         found.append(Filter(column, conditions, start))
