@@ -55,8 +55,34 @@ def _chat_inputs(placeholder_key: str, elem_id: str):
                          elem_id=elem_id, submit_btn=False)
     with gr.Row():
         send = gr.Button(both("send"), variant="primary", elem_id=f"{elem_id}-send")
+        stop = gr.Button(both("stop"), variant="stop", visible=False, elem_id=f"{elem_id}-stop")
         clear = gr.Button(both("clear"), variant="secondary", elem_id=f"{elem_id}-clear")
-    return message, send, clear
+    return message, send, stop, clear
+
+
+def _stop_key(request: gr.Request | None, tab: str) -> tuple:
+    """One running turn per browser session and tab: what the stop button stops."""
+    return getattr(request, "session_hash", None), tab
+
+
+def _hide():
+    return gr.update(visible=False)
+
+
+def _wire_turn(stream, tab: str, message, send, stop, chat, inputs: list, outputs: list, network: dict) -> list:
+    """Send and Enter start a streamed turn; the stop button cancels it and closes its bubble. Returns the
+    turn's events, for anything else that must cancel them."""
+    def turn(text, history, session, backend, request: gr.Request):
+        yield from stream(text, history, session, backend, stop_key=_stop_key(request, tab))
+
+    def stop_turn(history, request: gr.Request):
+        return handlers.stop_turn(history, _stop_key(request, tab))
+
+    # Shown at once, so the first visible change does not wait for a round trip of its own.
+    events = [trigger(turn, inputs, outputs, concurrency_id=tab, show_progress="hidden", **network)
+              for trigger in (message.submit, send.click)]
+    stop.click(stop_turn, [chat], [chat, stop], cancels=events, api_visibility="private")
+    return events
 
 
 def _recommend_tab(engine, vectorizer: gr.Dropdown, network: dict) -> None:
@@ -64,17 +90,16 @@ def _recommend_tab(engine, vectorizer: gr.Dropdown, network: dict) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chat = _chat("chat_recommend", "recommend-chat")
-            message, send, clear = _chat_inputs("input_recommend", "recommend-input")
+            message, send, stop, clear = _chat_inputs("input_recommend", "recommend-input")
             gr.Examples(RECOMMEND_EXAMPLES, inputs=[message], label=both("examples"), api_visibility="private")
         with gr.Column(scale=2):
             with gr.Accordion(both("show_vector"), open=True):
                 panel = gr.HTML(render.empty_panel("panel_empty_vector"), elem_id="vector-panel")
-    turn = functools.partial(handlers.recommend_turn, engine)
-    for trigger in (message.submit, send.click):
-        trigger(turn, [message, chat, session, vectorizer], [chat, message, session, panel],
-                concurrency_id="recommend", **network)
+    turns = _wire_turn(functools.partial(handlers.recommend_stream, engine), "recommend", message, send, stop, chat,
+                       [message, chat, session, vectorizer], [chat, message, session, panel, stop], network)
     for trigger in (clear.click, chat.clear):  # the chat's own trash icon must forget carried facts too
-        trigger(handlers.clear_recommend, None, [chat, message, session, panel], api_visibility="private")
+        trigger(handlers.clear_recommend, None, [chat, message, session, panel], api_visibility="private",
+                cancels=turns).then(_hide, None, [stop], api_visibility="private")
 
 
 def _analytics_tab(engine, sql_generator: gr.Dropdown, network: dict) -> None:
@@ -83,7 +108,7 @@ def _analytics_tab(engine, sql_generator: gr.Dropdown, network: dict) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chat = _chat("chat_analytics", "analytics-chat")
-            message, send, clear = _chat_inputs("input_analytics", "analytics-input")
+            message, send, stop, clear = _chat_inputs("input_analytics", "analytics-input")
             gr.Examples(ANALYTICS_EXAMPLES, inputs=[message], label=both("examples"), api_visibility="private")
         with gr.Column(scale=2):
             with gr.Accordion(both("show_sql"), open=True):
@@ -99,13 +124,13 @@ def _analytics_tab(engine, sql_generator: gr.Dropdown, network: dict) -> None:
                 with gr.Accordion(both("kb_examples"), open=False):
                     examples = gr.HTML(render.empty_panel("panel_empty_examples"), elem_id="analytics-examples")
     outputs = [chat, message, session, sql, examples, table, download, bar, line, pie, chart_spec]
-    turn = functools.partial(handlers.analytics_turn, engine)
-    for trigger in (message.submit, send.click):
-        trigger(turn, [message, chat, session, sql_generator], outputs, concurrency_id="analytics", **network)
+    turns = _wire_turn(functools.partial(handlers.analytics_stream, engine), "analytics", message, send, stop, chat,
+                       [message, chat, session, sql_generator], [*outputs, stop], network)
     run.click(functools.partial(handlers.run_edited_sql, engine), [sql, chat, chart_spec],
               [chat, table, download, bar, line, pie], api_visibility="private", concurrency_limit=2)
     for trigger in (clear.click, chat.clear):
-        trigger(handlers.clear_analytics, None, outputs, api_visibility="private")
+        trigger(handlers.clear_analytics, None, outputs, api_visibility="private", cancels=turns).then(
+            _hide, None, [stop], api_visibility="private")
 
 
 def _model_tab(demo: gr.Blocks, engine) -> None:

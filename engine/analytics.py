@@ -4,19 +4,27 @@ Input validation happens before this, in the engine facade; every statement runs
 """
 from __future__ import annotations
 
+import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from db.schema import SCHEMA_TEXT
 from engine.answers import append_sql, compose_answer
 from engine.charts import choose_chart, is_follow_up, wants_chart, wants_sql
-from core.errors import CannotAnswer, ChatError, QueryFailed
+from core.errors import BackendError, CannotAnswer, ChatError, QueryFailed
 from engine.session import ChatSession
 from engine.sql_exec import json_value
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult, Turn
 
 MAX_DB_RETRIES = 2
+Progress = Callable[[str, dict], None]
+log = logging.getLogger(__name__)
+
+
+def _silent(step: str, data: dict) -> None:
+    return None
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*\n?(.*?)\n?```$", re.S)
 
 
@@ -68,9 +76,14 @@ class AnalyticsPipeline:
         self.history_turns = history_turns
         self.examples_k = examples_k
 
-    def answer(self, question: str, language: str, generator: SqlGenerator, session: ChatSession) -> AnalyticsAnswer:
+    def answer(self, question: str, language: str, generator: SqlGenerator, session: ChatSession,
+               progress: Progress | None = None) -> AnalyticsAnswer:
+        """`progress(step, data)`, when given, hears each step as it ends ("examples", "sql", "rows", then
+        "answer" with the text so far while an LLM writes it) and may raise to stop the turn there."""
+        notify = progress or _silent
         started = time.perf_counter()
         examples = self.retrieve_examples(question)
+        notify("examples", {"examples": examples})
         history = self.get_history(session)
         attempts: list[dict] = []
         feedback = None
@@ -79,6 +92,7 @@ class AnalyticsPipeline:
             request = self.build_request(question, language, examples, history, feedback)
             result = self.generate(generator, request)
             sql = self.extract_sql(result, examples)
+            notify("sql", {"sql": sql, "attempt": attempt + 1})
             try:
                 outcome = self.run_sql(sql)
             except QueryFailed as exc:
@@ -91,10 +105,14 @@ class AnalyticsPipeline:
             break
         columns, rows = list(outcome.columns), [list(row) for row in outcome.rows]
         show_sql = wants_sql(question)
-        prose = self.write_answer(question, language, generator, sql, columns, rows, outcome.truncated)
-        text = append_sql(prose, sql, language) if show_sql else prose
         chart_wanted = wants_chart(question) or (session.chart_wanted and is_follow_up(question))
         chart = self.choose_chart(columns, rows, question, chart_wanted)
+        notify("rows", {"sql": sql, "columns": columns, "rows": rows, "truncated": outcome.truncated, "chart": chart})
+        if progress is None:
+            prose = self.write_answer(question, language, generator, sql, columns, rows, outcome.truncated)
+        else:
+            prose = self.stream_answer(question, language, generator, sql, columns, rows, outcome.truncated, notify)
+        text = append_sql(prose, sql, language) if show_sql else prose
         self.remember_turn(session, question, sql)
         session.chart_wanted = chart_wanted
         return AnalyticsAnswer(
@@ -146,6 +164,25 @@ class AnalyticsPipeline:
                      rows: list[list], truncated: bool) -> str:
         text = generator.write_answer(question, language, columns, rows)
         return text or compose_answer(question, language, columns, rows, sql=sql, truncated=truncated)
+
+    def stream_answer(self, question: str, language: str, generator: SqlGenerator, sql: str, columns: list[str],
+                      rows: list[list], truncated: bool, notify: Progress) -> str:
+        """Like write_answer, telling `notify` the text so far as the backend writes it; a backend that fails
+        part way is replaced by the templates (and `notify` hears the template's text)."""
+        parts: list[str] = []
+        try:
+            for piece in generator.stream_answer(question, language, columns, rows):
+                if piece:
+                    parts.append(piece)
+                    notify("answer", {"text": "".join(parts)})
+        except BackendError as exc:
+            log.warning("%s stopped writing the answer, using the template: %s", generator.backend_id, exc.code)
+            parts = []
+        text = "".join(parts).strip()
+        if not text:
+            text = compose_answer(question, language, columns, rows, sql=sql, truncated=truncated)
+            notify("answer", {"text": text})
+        return text
 
     def choose_chart(self, columns: list[str], rows: list[list], question: str, wanted: bool) -> dict | None:
         return choose_chart(columns, rows, question, asked=wanted)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from core.errors import ModelUnavailable
@@ -20,6 +21,8 @@ if TYPE_CHECKING:  # imported where first used, so commands that need none of th
 log = logging.getLogger(__name__)
 
 FALLBACK_BACKEND = "rules"
+# A front end that shows a turn as it happens passes progress(step, data); see the pipelines for the steps.
+Progress = Callable[[str, dict], None]
 KINDS = ("vectorizer", "sql_generator")
 
 
@@ -136,11 +139,12 @@ class Engine:
         report.fallback = fallback
         return report
 
-    def recommend(self, text: str, session: ChatSession | None = None, backend: str | None = None) -> Recommendation:
+    def recommend(self, text: str, session: ChatSession | None = None, backend: str | None = None,
+                  progress: Progress | None = None) -> Recommendation:
         session = session if session is not None else ChatSession()
         cleaned, language = validate_message(text, self.settings.max_input_chars)
         vectorizer, fallback = self.backend("vectorizer", backend)
-        recommendation = self.recommend_pipeline.recommend(cleaned, language, vectorizer, session)
+        recommendation = self.recommend_pipeline.recommend(cleaned, language, vectorizer, session, progress)
         recommendation.vector.fallback = fallback
         return recommendation
 
@@ -169,11 +173,12 @@ class Engine:
                 )
             return self._analytics
 
-    def ask(self, question: str, session: ChatSession | None = None, backend: str | None = None) -> AnalyticsAnswer:
+    def ask(self, question: str, session: ChatSession | None = None, backend: str | None = None,
+            progress: Progress | None = None) -> AnalyticsAnswer:
         session = session if session is not None else ChatSession()
         cleaned, language = validate_message(question, self.settings.max_input_chars)
         generator, fallback = self.backend("sql_generator", backend)
-        answer = self.analytics.answer(cleaned, language, generator, session)
+        answer = self.analytics.answer(cleaned, language, generator, session, progress)
         answer.fallback = fallback
         return answer
 

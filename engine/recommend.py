@@ -116,9 +116,13 @@ class RecommendPipeline:
         self.remember(session, report, result)
         return report
 
-    def recommend(self, text: str, language: str, vectorizer: Vectorizer, session: ChatSession) -> Recommendation:
+    def recommend(self, text: str, language: str, vectorizer: Vectorizer, session: ChatSession,
+                  progress: Callable[[str, dict], None] | None = None) -> Recommendation:
+        """`progress("vector", {"report": ...})`, when given, hears the model's input before ranking starts."""
         recommender = self.load_recommender()
         report = self.vectorize(text, language, vectorizer, session)
+        if progress is not None:
+            progress("vector", {"report": report})
         labels = list(recommender.class_labels)
         probabilities, drivers, ask_next = explain(recommender.predict_proba, report, labels, self.bounds)
         recommendation = Recommendation(vector=report, top=rank(probabilities, labels, report.product_group),

@@ -5,12 +5,14 @@ the generic message; the details of the latter go to the log only, never to the 
 """
 from __future__ import annotations
 
+import copy
 import csv
 import logging
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import gradio as gr
@@ -18,13 +20,14 @@ import pandas as pd
 
 from engine.answers import append_sql, sql_block
 from engine.charts import choose_chart
-from core.errors import ChatError, ModelUnavailable, describe_unexpected
+from core.errors import ChatError, ModelUnavailable, TurnStopped, describe_unexpected
 from engine.session import ChatSession
-from core.language import detect_language
+from core.language import detect_language, validate_message
 from models.serving import load_metadata
 from ui import render
 from ui.charts import chart_frame, pie_svg
 from ui.labels import both, text
+from ui.turns import Steps, mark_stopped, request_stop, run_turn
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +39,15 @@ CSV_KEEP_SECONDS = 3600
 class RecommendView(NamedTuple):
     history: list[dict]
     message: Any  # "" after a reply; gr.skip() keeps the typed text when it was refused
-    session: ChatSession
+    session: Any  # the ChatSession, or gr.skip() while a streamed turn is still running
     panel: Any
+    stop: Any = None  # the stop button's update, for the streamed turn
 
 
 class AnalyticsView(NamedTuple):
     history: list[dict]
     message: Any
-    session: ChatSession
+    session: Any
     sql: Any
     examples: Any
     table: Any
@@ -52,6 +56,7 @@ class AnalyticsView(NamedTuple):
     line: Any
     pie: Any
     chart: Any  # the chart spec, kept so an edited query can redraw it
+    stop: Any = None
 
 
 class EditedSqlView(NamedTuple):
@@ -126,6 +131,63 @@ def recommend_turn(engine, message: str, history: list[dict], session: ChatSessi
     reply = render.recommendation_message(rec.reply, trace["top"])
     chat = _with(history, *_user_bubble(message), _assistant(reply))
     return RecommendView(chat, "", session, render.vector_panel(trace))
+
+
+def recommend_stream(engine, message: str, history: list[dict], session: ChatSession | None,
+                     backend: str | None = None, stop_key: object = None) -> Iterator[RecommendView]:
+    """recommend_turn as it happens: the message and a "reading your message" bubble at once, the vector
+    panel as soon as the backend has read it, then the reply. The turn works on a copy of the session, so a
+    stopped or failed turn leaves the conversation as it was."""
+    session = session if session is not None else ChatSession()
+    lang = reply_language(message, history)
+    try:
+        validate_message(message, engine.settings.max_input_chars)
+    except ChatError:
+        yield recommend_turn(engine, message, history, session, backend)._replace(stop=_hidden())
+        return
+    user = _user_bubble(message)
+    steps = Steps(lang, "read_message")
+    skip = gr.skip()
+    yield RecommendView(_with(history, *user, steps.message()), "", skip, skip, _shown())
+    work = copy.deepcopy(session)
+    result = None
+    for step, data in run_turn(lambda progress: engine.recommend(message, work, backend, progress), stop_key):
+        if step == "vector":
+            steps.advance("rank_products")
+            yield RecommendView(_with(history, *user, steps.message()), skip, skip,
+                                render.vector_panel(data["report"].to_json()), skip)
+        elif step == "error":
+            steps.end("steps_stopped" if isinstance(data["error"], TurnStopped) else "steps_failed")
+            chat = _with(history, *user, steps.message(), _assistant(error_message(data["error"], lang)))
+            yield RecommendView(chat, message, session, skip, _hidden())
+            return
+        elif step == "done":
+            result = data["result"]
+    steps.end()
+    trace = result.to_json()
+    reply = render.recommendation_message(result.reply, trace["top"])
+    chat = _with(history, *user, steps.message(), _assistant(reply))
+    yield RecommendView(chat, "", work, render.vector_panel(trace), _hidden())
+
+
+def stop_turn(history: list[dict], stop_key: object = None) -> tuple[list[dict], Any]:
+    """The stop button: the running turn ends at its next step, its bubble says so, and the session stays
+    as it was before the turn (the turn worked on a copy)."""
+    request_stop(stop_key)
+    lang = reply_language(None, history)
+    chat = mark_stopped(history, lang)
+    last = chat[-1] if chat else {}
+    if last.get("role") == "user" or (last.get("metadata") or {}).get("title"):  # no answer has started yet
+        chat.append(_assistant(error_message(TurnStopped(), lang)))
+    return chat, _hidden()
+
+
+def _shown() -> Any:
+    return gr.update(visible=True)
+
+
+def _hidden() -> Any:
+    return gr.update(visible=False)
 
 
 def clear_recommend() -> tuple[list, str, ChatSession, str]:
@@ -224,6 +286,66 @@ def analytics_turn(engine, message: str, history: list[dict], session: ChatSessi
     bar, line, pie = chart_updates(answer.chart)
     return AnalyticsView(chat, "", session, answer.sql, render.examples_panel(answer.examples), table, csv_file,
                          bar, line, pie, answer.chart)
+
+
+def analytics_stream(engine, message: str, history: list[dict], session: ChatSession | None,
+                     backend: str | None = None, stop_key: object = None) -> Iterator[AnalyticsView]:
+    """analytics_turn as it happens: the question and a "writing SQL" bubble at once; the examples, the SQL, and
+    the table and chart as each is known; an answer an LLM writes grows in its bubble as it is written."""
+    session = session if session is not None else ChatSession()
+    lang = reply_language(message, history)
+    try:
+        validate_message(message, engine.settings.max_input_chars)
+    except ChatError:
+        yield analytics_turn(engine, message, history, session, backend)._replace(stop=_hidden())
+        return
+    user = _user_bubble(message)
+    steps = Steps(lang, "write_sql")
+    skip = gr.skip()
+    cleared = gr.update(value=None, visible=False)
+    # The panels start empty: a table left over from the previous question must not pass for this one's.
+    yield AnalyticsView(_with(history, *user, steps.message()), "", skip, "", skip, cleared, cleared,
+                        _hidden(), _hidden(), _hidden(), skip, _shown())
+    work = copy.deepcopy(session)
+    result, answer_lang = None, lang or "en"
+    for step, data in run_turn(lambda progress: engine.ask(message, work, backend, progress), stop_key):
+        if step == "examples":
+            yield _analytics_update(history, user, steps, examples=render.examples_panel(data["examples"]))
+        elif step == "sql":
+            steps.advance("run_sql")
+            yield _analytics_update(history, user, steps, sql=data["sql"])
+        elif step == "rows":
+            steps.advance("write_answer")
+            table, csv_file = _result_outputs(data["columns"], data["rows"])
+            bar, line, pie = chart_updates(data["chart"])
+            yield _analytics_update(history, user, steps, table=table, csv=csv_file, bar=bar, line=line, pie=pie,
+                                    chart=data["chart"])
+        elif step == "answer":
+            yield _analytics_update(history, user, steps, _assistant(render.literal(data["text"])))
+        elif step == "error":
+            exc = data["error"]
+            steps.end("steps_stopped" if isinstance(exc, TurnStopped) else "steps_failed")
+            chat = _with(history, *user, steps.message(), _assistant(error_message(exc, lang)))
+            hidden = _hidden()
+            yield AnalyticsView(chat, message, session, getattr(exc, "sql", None) or "", skip, cleared, cleared,
+                                hidden, hidden, hidden, None, hidden)
+            return
+        elif step == "done":
+            result = data["result"]
+            answer_lang = result.language
+    steps.end()
+    chat = _with(history, *user, steps.message(), _assistant(answer_message(result, answer_lang)))
+    table, csv_file = _result_outputs(result.columns, result.rows)
+    bar, line, pie = chart_updates(result.chart)
+    yield AnalyticsView(chat, "", work, result.sql, render.examples_panel(result.examples), table, csv_file,
+                        bar, line, pie, result.chart, _hidden())
+
+
+def _analytics_update(history, user, steps: Steps, *answer: dict, **panels) -> AnalyticsView:
+    """The chat with the step bubble (and the answer so far); only the named panels change."""
+    skip = gr.skip()
+    fields = {name: panels.get(name, skip) for name in AnalyticsView._fields[3:]}
+    return AnalyticsView(_with(history, *user, steps.message(), *answer), skip, skip, **fields)
 
 
 def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None) -> EditedSqlView:

@@ -73,6 +73,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "rows_returned": ("{rows}행을 가져왔어요.", "{rows} rows returned."),
     "rows_truncated": ("(처음 {rows}행만 표시)", "(showing the first {rows} rows)"),
     "elapsed": ("{ms:.0f}ms 소요", "took {ms:.0f} ms"),
+    "stop": ("중지", "Stop"),
+    "step_read_message": ("메시지 읽는 중", "Reading your message"),
+    "step_rank_products": ("제품 순위 매기는 중", "Ranking products"),
+    "step_write_sql": ("SQL 작성 중", "Writing SQL"),
+    "step_run_sql": ("SQL 실행 중", "Running it"),
+    "step_write_answer": ("답변 작성 중", "Writing the answer"),
+    "done_read_message": ("메시지 읽음", "Read your message"),
+    "done_rank_products": ("제품 순위 매김", "Ranked products"),
+    "done_write_sql": ("SQL 작성", "Wrote SQL"),
+    "done_run_sql": ("SQL 실행", "Ran it"),
+    "done_write_answer": ("답변 작성", "Wrote the answer"),
+    "steps_done": ("완료", "Done"),
+    "steps_failed": ("중간에 멈췄어요", "Stopped on an error"),
+    "steps_stopped": ("중지했어요", "Stopped"),
 }
 
 

@@ -1,0 +1,87 @@
+"""A real browser against a deliberately slow LLM backend: the message and the current step show at once, the
+answer arrives later, and the stop button ends a turn so the next one works."""
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.slow_openai import SlowOpenAI
+from engine.app import Engine
+from engine.settings import offline_settings
+from bench.common import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SLOW_SECONDS = 2.0
+WAIT_MS = 60_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: apt-get install -y chromium"),
+]
+
+
+@pytest.fixture
+def slow_app(small_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    import demo
+
+    backend = SlowOpenAI(SLOW_SECONDS)
+    engine = Engine(offline_settings(database_url=small_db, vectorizer="openai", sql_generator="openai",
+                                     openai_base_url=backend.url, openai_model="slow"))
+    blocks = demo.build_demo(engine)
+    try:
+        _, url, _ = demo.launch(blocks, engine.settings, server_port=free_port(), prevent_thread_lock=True, quiet=True)
+        yield url
+    finally:
+        blocks.close()
+        backend.close()
+
+
+@pytest.fixture
+def page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ko-KR").new_page()
+        finally:
+            browser.close()
+
+
+def _visible(page, selector: str, text: str, timeout: float = WAIT_MS) -> None:
+    page.locator(selector).filter(has_text=text).first.wait_for(state="visible", timeout=timeout)
+
+
+def test_a_slow_turn_shows_life_at_once_and_can_be_stopped(slow_app, page):
+    page.goto(slow_app)
+    page.locator("#recommend-input textarea").wait_for(timeout=WAIT_MS)
+
+    page.locator("#recommend-input textarea").fill("35살 4인 가족이에요")
+    started = time.perf_counter()
+    page.locator("#recommend-input-send").click()
+    _visible(page, "#recommend-chat", "35살 4인 가족이에요")
+    _visible(page, "#recommend-chat", "메시지 읽는 중")
+    assert time.perf_counter() - started < SLOW_SECONDS  # shown while the backend is still thinking
+    assert page.locator("#recommend-input textarea").input_value() == ""
+    page.locator("#recommend-input-stop").wait_for(state="visible", timeout=WAIT_MS)
+    _visible(page, "#recommend-chat", "▰")  # the reply, once the backend answered
+    _visible(page, "#recommend-chat", "완료")
+    page.locator("#recommend-input-stop").wait_for(state="hidden", timeout=WAIT_MS)
+    _visible(page, "#vector-panel", "추출")
+
+    page.get_by_role("tab", name="마케팅 통계 / Analytics").click()
+    page.locator("#analytics-input textarea").fill("제품별 사용자 수 알려줘")
+    page.locator("#analytics-input-send").click()
+    _visible(page, "#analytics-chat", "SQL 작성 중")
+    page.locator("#analytics-input-stop").click()
+    _visible(page, "#analytics-chat", "중지했어요")
+    page.locator("#analytics-input-stop").wait_for(state="hidden", timeout=WAIT_MS)
+    time.sleep(SLOW_SECONDS)  # the stopped turn's backend call ends; nothing of it may appear
+    assert page.locator("#analytics-table").is_hidden()
+
+    page.locator("#analytics-input textarea").fill("제품별 사용자 수 다시 알려줘")
+    page.locator("#analytics-input-send").click()
+    _visible(page, "#analytics-chat", "매트리스 고객이 가장 적어요")  # the streamed answer, to its end
+    _visible(page, "#analytics-chat", "완료")
+    _visible(page, "#analytics-sql", "SELECT")
