@@ -125,6 +125,7 @@ class RecommendPipeline:
             progress("vector", {"report": report})
         labels = list(recommender.class_labels)
         probabilities, drivers, ask_next = explain(recommender.predict_proba, report, labels, self.bounds)
+        ask_next = next(iter(report.doubtful), ask_next)  # a fact the customer gave doubtfully is asked first
         recommendation = Recommendation(vector=report, top=rank(probabilities, labels, report.product_group),
                                         drivers=drivers, ask_next=ask_next)
         recommendation.reply = compose_reply(recommendation)

@@ -1,4 +1,5 @@
-"""The recommendation reply, in the customer's language: picks with fees, what drove them, what was assumed."""
+"""The recommendation reply, in the customer's language: picks with fees, what drove them, what was assumed, and a
+question about any fact stated with an impossible value or with values that disagree."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,6 +10,7 @@ from engine.korean import ro, topic
 
 if TYPE_CHECKING:  # the pipeline in engine.recommend calls compose_reply, so only the type comes from there
     from engine.recommend import Recommendation
+    from engine.vector import VectorReport
 
 _QUESTIONS = {
     "age": ("나이가 어떻게 되세요?", "How old are you?"),
@@ -30,6 +32,28 @@ def format_fee(code: str, lang: str) -> str:
     return f"월 {fee:,}원" if lang == "ko" else f"{fee:,} KRW/month"
 
 
+def doubt_line(report: VectorReport, name: str) -> str:
+    """What was wrong with a stated fact, what the model used instead, and the question that settles it."""
+    lang, doubt = report.language, report.doubtful[name]
+    info, said = FEATURE_INFO[name], ", ".join(doubt["stated"])
+    fact = format_fact(name, report.features[name], lang)
+    ko_question, en_question = _QUESTIONS[name]
+    if lang == "ko":
+        if doubt["reason"] == "impossible":
+            problem = f"말씀하신 {info.label_ko}({said}){topic(info.label_ko)[len(info.label_ko):]} 실제 값일 수 없어서"
+        else:
+            problem = f"{info.label_ko}에 대해 서로 다른 값을 말씀하셔서({said})"
+        used = f"앞서 말씀하신 {ro(fact)}" if report.sources[name] == "carried" else f"우선 고객 평균인 {ro(fact)}"
+        return f"{problem} 추천에 쓰지 않고 {used} 계산했어요. {ko_question}"
+    if doubt["reason"] == "impossible":
+        problem = f"The {info.label_en} you gave ({said}) can't be right, so I didn't use it"
+    else:
+        problem = f"You gave different {info.label_en}s ({said}), so I didn't use them"
+    used = (f"I kept what you told me earlier, {fact}" if report.sources[name] == "carried"
+            else f"for now I assumed a typical value, {fact}")
+    return f"{problem}; {used}. {en_question}"
+
+
 def compose_reply(rec: Recommendation) -> str:
     lang, report = rec.vector.language, rec.vector
     lines = []
@@ -43,7 +67,7 @@ def compose_reply(rec: Recommendation) -> str:
         fit = "적합도" if lang == "ko" else "fit"
         lines.append(f"{i}. {product.name(lang)} ({pick.code}) — {format_fee(pick.code, lang)} · {fit} {format_probability(pick.probability)}")
     stated = [n for n, s in report.sources.items() if s in ("extracted", "carried")]
-    assumed = [n for n, s in report.sources.items() if s == "default"]
+    assumed = [n for n, s in report.sources.items() if s == "default" and n not in report.doubtful]
     if rec.drivers:
         facts = ", ".join(format_fact(n, report.features[n], lang) for n in rec.drivers)
         lines.append(f"가장 크게 작용한 정보: {facts}." if lang == "ko" else f"What mattered most: {facts}.")
@@ -62,7 +86,8 @@ def compose_reply(rec: Recommendation) -> str:
         values = ", ".join(format_fact(n, report.features[n], lang) for n in assumed)
         lines.append(f"말씀하지 않은 정보는 고객 평균으로 가정했어요: {values}." if lang == "ko"
                      else f"For what you didn't mention I assumed typical values: {values}.")
-    if rec.ask_next:
+    lines += [doubt_line(report, name) for name in report.doubtful]
+    if rec.ask_next and not report.doubtful:  # a doubtful fact's question is the one to ask
         ko, en = _QUESTIONS[rec.ask_next]
         lines.append(f"{ko} 알려주시면 더 정확하게 추천해 드릴게요." if lang == "ko"
                      else f"{en} Telling me would sharpen the recommendation.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.errors import BackendOutputInvalid
 from core.features import FEATURE_INFO, FEATURES
 from engine.session import ChatSession
 from plugins.base import VectorizeResult
@@ -42,6 +43,9 @@ class VectorReport:
     raw: str = ""
     latency_ms: float = 0.0
     fallback: dict | None = None
+    # Facts stated with an impossible value or with values that disagree: not used (their source says what
+    # the model saw instead), never carried, and asked about in the reply. {name: {"reason", "stated"}}.
+    doubtful: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         payload = {
@@ -51,6 +55,7 @@ class VectorReport:
             "sources": self.sources,
             "product_group": self.product_group,
             "clamped": self.clamped,
+            "doubtful": self.doubtful,
             "raw": self.raw,
             "latency_ms": round(self.latency_ms, 3),
         }
@@ -62,11 +67,40 @@ class VectorReport:
         return [self.features[name] for name in FEATURES]
 
 
+DOUBT_REASONS = ("impossible", "conflicting")
+MAX_DOUBT_WORDS, MAX_DOUBT_CHARS = 4, 40
+
+
+def checked_doubts(doubtful, backend: str) -> dict[str, dict]:
+    """A backend's doubtful facts, checked like its features: they reach the reply, so each is a known feature,
+    a known reason and a few short strings of what was said."""
+    if not isinstance(doubtful, dict):
+        raise BackendOutputInvalid("doubtful is not a mapping", backend=backend)
+    checked = {}
+    for name in FEATURES:
+        if name not in doubtful:
+            continue
+        doubt = doubtful[name]
+        stated = doubt.get("stated", []) if isinstance(doubt, dict) else None
+        if not isinstance(doubt, dict) or doubt.get("reason") not in DOUBT_REASONS \
+                or not isinstance(stated, (list, tuple)) or not all(isinstance(words, str) for words in stated):
+            raise BackendOutputInvalid(f"doubtful {name} is not a reason with what was said", backend=backend)
+        words = [" ".join(w.split())[:MAX_DOUBT_CHARS] for w in stated if w.strip()][:MAX_DOUBT_WORDS]
+        checked[name] = {"reason": doubt["reason"], "stated": words}
+    unknown = set(doubtful) - set(FEATURES)
+    if unknown:
+        raise BackendOutputInvalid(f"unknown doubtful features {sorted(map(str, unknown))}", backend=backend)
+    return checked
+
+
 def build_report(
     result: VectorizeResult, session: ChatSession, bounds: FeatureBounds, *, backend: str, language: str
 ) -> VectorReport:
+    """A doubtful fact counts as unstated for the model (carried or default) and is kept out of `stated`, so the
+    session never remembers it; the reply asks about it instead of calling it unmentioned."""
+    doubtful = checked_doubts(result.doubtful, backend)
     features, sources, clamped = {}, {}, {}
-    stated = {name: result.features.get(name) for name in FEATURES}
+    stated = {name: None if name in doubtful else result.features.get(name) for name in FEATURES}
     for name in FEATURES:
         if stated[name] is not None:
             value, sources[name] = float(stated[name]), "extracted"
@@ -88,4 +122,5 @@ def build_report(
         clamped=clamped,
         product_group=group,
         raw=result.raw,
+        doubtful=doubtful,
     )
