@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("plugins", help="list backends and their readiness")
 
+    evaluate = sub.add_parser("eval", help="accuracy of a backend on the held-out cases")
+    evaluate.add_argument("--backend", required=True, help="backend id, rules included")
+    evaluate.add_argument("--kind", choices=("vectorizer", "sql"), help="only this kind (default: all it offers)")
+    evaluate.add_argument("--verbose", action="store_true", help="also list each miss")
+
     deploy = sub.add_parser("deploy-flow", help="create or update the Bedrock Prompt, Flow and alias")
     deploy.add_argument("--model-id")
     deploy.add_argument("--role-arn")
@@ -136,6 +141,10 @@ def _run(args, out) -> int:
     engine = Engine(settings)
     if args.command == "plugins":
         return _emit(engine.backend_status(), out) or 0
+    if args.command == "eval":
+        from engine.evaluation import run_eval
+
+        return _emit(run_eval(engine, args.backend, args.kind, args.verbose), out) or 0
     if args.command == "run-sql":
         return _emit(engine.run_sql(args.sql).to_json(), out) or 0
     if args.batch is None and args.text is None:

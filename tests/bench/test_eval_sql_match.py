@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.eval_sql import asks_for_order, results_match
+from engine.evaluation import asks_for_order, results_match
 
 
 def test_row_order_is_ignored_unless_asked_for():
