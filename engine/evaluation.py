@@ -167,24 +167,41 @@ def eval_pairs(path: Path | None = None) -> list:
     return [pair for pair in (load_pairs(path) if path else load_pairs()) if pair.split == "eval"]
 
 
+class _Ran(Exception):
+    """The statement ran: what is scored is known, so the turn ends before an LLM phrases the answer."""
+
+
+def _until_rows(ran: dict):
+    def progress(step: str, data: dict) -> None:
+        if step == "rows":
+            ran.update(data)
+            raise _Ran()
+
+    return progress
+
+
 def evaluate_sql(engine, backend: str, pairs) -> dict:
-    """Execution accuracy over the held-out pairs; each miss says what came back instead."""
+    """Execution accuracy over the held-out pairs; each miss says what came back instead. Each question takes
+    the app's own path (validation, retrieval, generation with database-error retries, the guard) up to the
+    result rows; the prose answer is not written, since it is not scored."""
     outcomes, latencies = [], []
     for pair in pairs:
         expected = engine.run_sql(pair.sql)
-        started = time.perf_counter()
+        started, ran = time.perf_counter(), {}
         try:
-            answer = engine.ask(pair.question, ChatSession(), backend=backend)
+            engine.ask(pair.question, ChatSession(), backend=backend, progress=_until_rows(ran))
+        except _Ran:
+            pass
         except ChatError as exc:
             outcomes.append({"line": pair.line, "question": pair.question, "passed": False, "expected": pair.sql,
                              "sql": getattr(exc, "sql", None), "why": f"{exc.code}: {exc.message('en')}"})
             continue
         latencies.append((time.perf_counter() - started) * 1000)
-        passed = results_match(expected.rows, answer.rows, asks_for_order(pair.question))
-        why = "" if passed else (f"{len(answer.rows)} rows x {len(answer.columns)} columns, expected "
+        passed = results_match(expected.rows, ran["rows"], asks_for_order(pair.question))
+        why = "" if passed else (f"{len(ran['rows'])} rows x {len(ran['columns'])} columns, expected "
                                  f"{len(expected.rows)} x {len(expected.columns)}")
         outcomes.append({"line": pair.line, "question": pair.question, "passed": passed, "expected": pair.sql,
-                         "sql": answer.sql, "why": why})
+                         "sql": ran["sql"], "why": why})
     passed = sum(outcome["passed"] for outcome in outcomes)
     return {
         "pairs": len(outcomes),
