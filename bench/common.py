@@ -6,6 +6,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -34,10 +35,14 @@ def free_port() -> int:
 
 
 def offline_env(**extra: str) -> dict[str, str]:
-    """The process environment without cloud settings, on the rules backends."""
+    """The process environment without cloud settings, on the rules backends, with a throwaway app-state
+    database (no staff account, so /staff/ is open on loopback) and turn bounds a load test does not hit."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BEDROCK_", "OPENAI_"))}
+    state = Path(tempfile.mkdtemp(prefix="rentalchat-bench-state-")) / "state.db"
     env.update(VECTORIZER="rules", SQL_GENERATOR="rules", GRADIO_ANALYTICS_ENABLED="False",
-               TF_CPP_MIN_LOG_LEVEL="3", HF_HUB_OFFLINE="1", MALLOC_ARENA_MAX="2", **extra)  # as scripts/start.sh
+               TF_CPP_MIN_LOG_LEVEL="3", HF_HUB_OFFLINE="1", MALLOC_ARENA_MAX="2",  # as scripts/start.sh
+               STATE_DATABASE_URL=f"sqlite:///{state}", TURNS_PER_MINUTE="100000",
+               TURNS_PER_MINUTE_PER_ADDRESS="100000", **extra)
     return env
 
 

@@ -31,14 +31,14 @@ ANALYTICS = ["총 정수기 사용자 알려줘", "제품별 사용자수를 그
 def client_loop(url: str, index: int, deadline: float, latencies: dict, errors: list, lock) -> None:
     from gradio_client import Client
 
-    client = Client(url, verbose=False)
+    clients = {"/recommend": Client(url, verbose=False), "/analytics": Client(f"{url}staff/", verbose=False)}
     turn = index
     while time.perf_counter() < deadline:
         endpoint = "/recommend" if turn % 2 == 0 else "/analytics"
         text = (RECOMMEND if endpoint == "/recommend" else ANALYTICS)[turn % 4]
         started = time.perf_counter()
         try:
-            reply, _trace = client.predict(text, api_name=endpoint)
+            reply, _trace = clients[endpoint].predict(text, api_name=endpoint)
             assert reply
             with lock:
                 latencies[endpoint].append((time.perf_counter() - started) * 1000)
@@ -67,9 +67,8 @@ def sustained(env: dict, clients: int, seconds: float) -> None:
         wait_http(url)
         from gradio_client import Client
 
-        warm = Client(url, verbose=False)
-        warm.predict(RECOMMEND[0], api_name="/recommend")
-        warm.predict(ANALYTICS[0], api_name="/analytics")
+        Client(url, verbose=False).predict(RECOMMEND[0], api_name="/recommend")
+        Client(f"{url}staff/", verbose=False).predict(ANALYTICS[0], api_name="/analytics")
         rss_before, cpu_before = rss_mb(proc.pid), cpu_seconds(proc.pid)
         rss_series: list[float] = []
         latencies = {"/recommend": [], "/analytics": []}
@@ -124,7 +123,7 @@ def burst(env: dict, queue_max: int) -> None:
               f"{len(outcomes) - len(refused)} answered, {len(refused)} refused in {time.perf_counter() - started:.1f} s")
         if refused:
             print("  first refusal:", refused[0])
-        reply, _ = Client(url, verbose=False).predict(ANALYTICS[0], api_name="/analytics")
+        reply, _ = Client(f"{url}staff/", verbose=False).predict(ANALYTICS[0], api_name="/analytics")
         print(f"  afterwards the server answers normally: {reply.splitlines()[0][:60]!r}")
 
 

@@ -15,14 +15,16 @@ from plugins.base import Backend
 
 if TYPE_CHECKING:  # imported where first used, so commands that need none of them load none of them
     from engine.analytics import AnalyticsAnswer, AnalyticsPipeline
+    from db.state.store import StateStore
     from engine.sql_exec import QueryResult, ReadOnlyDatabase
+    from engine.staff import StaffDesk
     from models.serving import Recommender
 
 log = logging.getLogger(__name__)
-
-FALLBACK_BACKEND = "rules"
 # A front end that shows a turn as it happens passes progress(step, data); see the pipelines for the steps.
 Progress = Callable[[str, dict], None]
+
+FALLBACK_BACKEND = "rules"
 KINDS = ("vectorizer", "sql_generator")
 
 
@@ -38,6 +40,8 @@ class Engine:
         self._recommend_pipeline: RecommendPipeline | None = None
         self._analytics = None
         self._database = None
+        self._state = None
+        self._staff = None
 
     # --- backends -------------------------------------------------------------------------------
     @property
@@ -184,3 +188,23 @@ class Engine:
 
     def run_sql(self, sql: str) -> QueryResult:
         return self.database.run(sql)
+
+    # --- staff --------------------------------------------------------------------------------
+    @property
+    def state(self) -> StateStore:
+        """The app-state database (staff, audit log); opened on first use, migrated on first query."""
+        with self._lock:
+            if self._state is None:
+                from db.state.store import StateStore
+
+                self._state = StateStore(self.settings.state_database_url)
+            return self._state
+
+    @property
+    def staff(self) -> StaffDesk:
+        with self._lock:
+            if self._staff is None:
+                from engine.staff import StaffDesk
+
+                self._staff = StaffDesk(self)
+            return self._staff

@@ -56,6 +56,19 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--role-arn")
     deploy.add_argument("--dry-run", action="store_true")
 
+    staff = sub.add_parser("staff", help="staff accounts for the /staff/ app")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="add an account; the password is read from stdin")
+    add.add_argument("name")
+    add.add_argument("--password-stdin", action="store_true", required=True,
+                     help="read the password from the first line of stdin (never from the command line)")
+    staff_sub.add_parser("list", help="list accounts")
+    remove = staff_sub.add_parser("remove", help="remove an account")
+    remove.add_argument("name")
+
+    audit = sub.add_parser("audit", help="the latest staff requests from the audit log")
+    audit.add_argument("--last", type=int, default=20)
+
     export = sub.add_parser("export-kb", help="write the sample queries as Knowledge Base documents")
     export.add_argument("directory", type=Path)
     export.add_argument("--include-eval", action="store_true",
@@ -90,14 +103,15 @@ def _serve_requests(engine, args, out) -> int:
     if args.batch is None:
         return _emit(_one_request(engine, args.command, args.text, args.backend), out) or 0
     try:
-        source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
+        source = sys.stdin.buffer if args.batch == "-" else open(args.batch, "rb")
     except OSError as exc:
         raise BadInput(f"cannot read the batch file ({exc.strerror or type(exc).__name__})") from None
     worst = 0
     with source:
-        for line in source:
-            text = line.rstrip("\n")
+        for number, raw in enumerate(source, start=1):
+            text = None
             try:
+                text = _decode_line(raw, number)
                 _emit(_one_request(engine, args.command, text, args.backend), out)
             except ChatError as exc:
                 _emit(exc.to_json(_language_of(text)), out)
@@ -108,10 +122,28 @@ def _serve_requests(engine, args, out) -> int:
     return worst
 
 
+def _decode_line(raw: bytes, number: int) -> str:
+    """Each line is decoded on its own, so one line of bad bytes is answered in place and the rest go on."""
+    try:
+        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"line {number} is not UTF-8 text", detail_ko=f"{number}번째 줄이 UTF-8 텍스트가 아니에요") from None
+    return text.rstrip("\r\n")
+
+
 def _internal_error(exc: Exception) -> dict:
     """Details go to stderr by type and frames only; the JSON says no more than that something broke."""
     log.error("internal error: %s", describe_unexpected(exc))
     return {"error": f"internal error: {type(exc).__name__}", "code": "internal_error", "refused": False}
+
+
+def _staff_command(state, args) -> dict:
+    if args.staff_command == "add":
+        password = sys.stdin.readline().rstrip("\r\n")
+        return state.add_staff(args.name, password)
+    if args.staff_command == "remove":
+        return state.remove_staff(args.name)
+    return {"staff": state.list_staff()}
 
 
 def _run(args, out) -> int:
@@ -139,6 +171,10 @@ def _run(args, out) -> int:
     from engine.app import Engine
 
     engine = Engine(settings)
+    if args.command == "staff":
+        return _emit(_staff_command(engine.state, args), out) or 0
+    if args.command == "audit":
+        return _emit({"entries": engine.state.recent_audit(args.last)}, out) or 0
     if args.command == "plugins":
         return _emit(engine.backend_status(), out) or 0
     if args.command == "eval":

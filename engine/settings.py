@@ -8,7 +8,7 @@ from dotenv import load_dotenv
 from pydantic import Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.paths import DEFAULT_DATABASE_FILE, DEFAULT_MODEL_FILE, ROOT
+from core.paths import DEFAULT_DATABASE_FILE, DEFAULT_MODEL_FILE, DEFAULT_STATE_FILE, ROOT
 from plugins.settings import split_values
 
 ENV_FILE = ROOT / ".env"
@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     backend_max_attempts: int = Field(3, ge=1, le=10)
 
     database_url: str = f"sqlite:///{DEFAULT_DATABASE_FILE}"
+    state_database_url: str = f"sqlite:///{DEFAULT_STATE_FILE}"  # staff, audit log: what the app itself writes
     model_path: Path = DEFAULT_MODEL_FILE
 
     sql_timeout_seconds: float = Field(2.0, gt=0)
@@ -49,9 +50,15 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     share: bool = False
-    auth: SecretStr | None = None
     queue_max_size: int = Field(64, ge=1)
     network_concurrency: int = Field(8, ge=1)
+    # Backend-calling turns a minute, per browser session and per client address, on each app.
+    turns_per_minute: int = Field(20, ge=1)
+    turns_per_minute_per_address: int = Field(60, ge=1)
+    # Failed staff sign-ins before a lockout, per account and per address; the lockout doubles each time.
+    login_max_failures: int = Field(5, ge=1)
+    login_lockout_seconds: float = Field(30.0, gt=0)
+    download_ttl_seconds: float = Field(3600.0, gt=0)  # CSV files with customer rows live this long
 
     _env_file_read: Path | None = PrivateAttr(default=None)
     _backend_values: dict[str, Any] = PrivateAttr(default_factory=dict)

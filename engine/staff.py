@@ -43,9 +43,10 @@ class StaffDesk:
         log.warning("failed staff sign-in from %s", address or "an unknown address")
         return False, delay
 
-    def ask(self, question: str, session: ChatSession, backend: str | None, staff: str | None) -> AnalyticsAnswer:
+    def ask(self, question: str, session: ChatSession, backend: str | None, staff: str | None,
+            progress=None) -> AnalyticsAnswer:
         try:
-            answer = self.engine.ask(question, session, backend)
+            answer = self.engine.ask(question, session, backend, progress)
         except ChatError as exc:
             self._record("analytics", staff, question, exc.sql, None, exc.code)
             raise

@@ -6,13 +6,9 @@ the generic message; the details of the latter go to the log only, never to the 
 from __future__ import annotations
 
 import copy
-import csv
 import logging
-import tempfile
-import time
-import uuid
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import gradio as gr
@@ -32,8 +28,6 @@ from ui.turns import Steps, mark_stopped, request_stop, run_turn
 log = logging.getLogger(__name__)
 
 SHOWN_INPUT_CHARS = 300  # an over-long message is echoed shortened; the error says how long it was
-_csv_dir: Path | None = None
-CSV_KEEP_SECONDS = 3600
 
 
 class RecommendView(NamedTuple):
@@ -80,6 +74,18 @@ def _plain(content) -> str:
     return ""
 
 
+def chat_history(history) -> list[dict]:
+    """The chat as a list of role/content messages; anything else a caller sends counts as no history."""
+    if not isinstance(history, (list, tuple)):
+        return []
+    return [turn for turn in history if isinstance(turn, dict) and turn.get("role") in ("user", "assistant")]
+
+
+def message_text(message) -> str | None:
+    """A message must be text; a list, number or object from a hand-made request reads as an empty one."""
+    return message if isinstance(message, str) else None
+
+
 def reply_language(message: str | None, history: list[dict] | None) -> str | None:
     """The message's language; for a message with no letters, the conversation's; None if nothing tells."""
     if message and any(ch.isalpha() for ch in message):
@@ -120,6 +126,7 @@ def _assistant(content: str) -> dict:
 def recommend_turn(engine, message: str, history: list[dict], session: ChatSession | None,
                    backend: str | None = None) -> RecommendView:
     """One customer message -> the reply with bars in the chat and the 'show vector' panel."""
+    message, history = message_text(message), chat_history(history)
     session = session if session is not None else ChatSession()
     lang = reply_language(message, history)
     try:
@@ -138,6 +145,7 @@ def recommend_stream(engine, message: str, history: list[dict], session: ChatSes
     """recommend_turn as it happens: the message and a "reading your message" bubble at once, the vector
     panel as soon as the backend has read it, then the reply. The turn works on a copy of the session, so a
     stopped or failed turn leaves the conversation as it was."""
+    message, history = message_text(message), chat_history(history)
     session = session if session is not None else ChatSession()
     lang = reply_language(message, history)
     try:
@@ -173,6 +181,7 @@ def recommend_stream(engine, message: str, history: list[dict], session: ChatSes
 def stop_turn(history: list[dict], stop_key: object = None) -> tuple[list[dict], Any]:
     """The stop button: the running turn ends at its next step, its bubble says so, and the session stays
     as it was before the turn (the turn worked on a copy)."""
+    history = chat_history(history)
     request_stop(stop_key)
     lang = reply_language(None, history)
     chat = mark_stopped(history, lang)
@@ -196,32 +205,6 @@ def clear_recommend() -> tuple[list, str, ChatSession, str]:
 
 
 # --- analytics ----------------------------------------------------------------------------------
-def _csv_path() -> Path:
-    """A fresh file in this process's CSV folder; files older than CSV_KEEP_SECONDS are removed as we go,
-    so a long-running server does not fill its disk with downloads nobody fetched."""
-    global _csv_dir
-    if _csv_dir is None or not _csv_dir.exists():
-        _csv_dir = Path(tempfile.mkdtemp(prefix="rentalchat-csv-"))
-    cutoff = time.time() - CSV_KEEP_SECONDS
-    for old in _csv_dir.glob("query-*.csv"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:  # another session's request removed it first
-            pass
-    return _csv_dir / f"query-{uuid.uuid4().hex[:12]}.csv"
-
-
-def write_csv(columns: list[str], rows: list[list]) -> str:
-    """UTF-8 with a BOM so Excel opens Korean column values correctly."""
-    path = _csv_path()
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    return str(path)
-
-
 def chart_updates(spec: dict | None) -> tuple[Any, Any, Any]:
     """Updates for the bar plot, line plot and pie, showing only the one the spec asks for."""
     hidden = gr.update(visible=False)
@@ -248,10 +231,15 @@ def chart_updates(spec: dict | None) -> tuple[Any, Any, Any]:
     return (hidden, plot, hidden) if kind == "line" else (plot, hidden, hidden)
 
 
-def _result_outputs(columns: list[str], rows: list[list]) -> tuple[Any, Any]:
-    """The table rounds for reading (46.3, not 46.31768463846675); the CSV keeps every digit."""
+CsvLink = Callable[[list, list], str]  # (columns, rows) -> the HTML of a link only this session can fetch
+
+
+def _result_outputs(columns: list[str], rows: list[list], csv_link: CsvLink | None) -> tuple[Any, Any]:
+    """The table rounds for reading (46.3, not 46.31768463846675); the CSV keeps every digit. The CSV is
+    never a Gradio file: those land in a cache any caller holding the URL can read."""
     table = pd.DataFrame([list(row) for row in rows], columns=list(columns)).round(2)
-    return gr.update(value=table, visible=True), gr.update(value=write_csv(columns, rows), visible=True)
+    link = gr.update(value=csv_link(columns, rows), visible=True) if csv_link else gr.update(value="", visible=False)
+    return gr.update(value=table, visible=True), link
 
 
 def answer_message(answer, lang: str) -> str:
@@ -266,8 +254,9 @@ def _rows_note(count: int, truncated: bool, lang: str) -> str:
 
 
 def analytics_turn(engine, message: str, history: list[dict], session: ChatSession | None,
-                   backend: str | None = None) -> AnalyticsView:
+                   backend: str | None = None, csv_link: CsvLink | None = None) -> AnalyticsView:
     """One employee question -> the answer in the chat, and the SQL, examples, table, CSV and chart panels."""
+    message, history = message_text(message), chat_history(history)
     session = session if session is not None else ChatSession()
     lang = reply_language(message, history)
     try:
@@ -282,41 +271,45 @@ def analytics_turn(engine, message: str, history: list[dict], session: ChatSessi
                              hidden, hidden, hidden, None)
     reply = answer_message(answer, answer.language)
     chat = _with(history, *_user_bubble(message), _assistant(reply))
-    table, csv_file = _result_outputs(answer.columns, answer.rows)
+    table, csv_file = _result_outputs(answer.columns, answer.rows, csv_link)
     bar, line, pie = chart_updates(answer.chart)
     return AnalyticsView(chat, "", session, answer.sql, render.examples_panel(answer.examples), table, csv_file,
                          bar, line, pie, answer.chart)
 
 
 def analytics_stream(engine, message: str, history: list[dict], session: ChatSession | None,
-                     backend: str | None = None, stop_key: object = None) -> Iterator[AnalyticsView]:
+                     backend: str | None = None, stop_key: object = None,
+                     csv_link: CsvLink | None = None) -> Iterator[AnalyticsView]:
     """analytics_turn as it happens: the question and a "writing SQL" bubble at once; the examples, the SQL, and
     the table and chart as each is known; an answer an LLM writes grows in its bubble as it is written."""
+    message, history = message_text(message), chat_history(history)
     session = session if session is not None else ChatSession()
     lang = reply_language(message, history)
     try:
         validate_message(message, engine.settings.max_input_chars)
     except ChatError:
-        yield analytics_turn(engine, message, history, session, backend)._replace(stop=_hidden())
+        yield analytics_turn(engine, message, history, session, backend, csv_link)._replace(stop=_hidden())
         return
     user = _user_bubble(message)
     steps = Steps(lang, "write_sql")
     skip = gr.skip()
     cleared = gr.update(value=None, visible=False)
-    # The panels start empty: a table left over from the previous question must not pass for this one's.
-    yield AnalyticsView(_with(history, *user, steps.message()), "", skip, "", skip, cleared, cleared,
-                        _hidden(), _hidden(), _hidden(), skip, _shown())
+    # The first update carries only the chat (the change a person is waiting for); the panels are emptied
+    # a moment later with the examples, so a table left over from the last question never passes for this one's.
+    yield AnalyticsView(_with(history, *user, steps.message()), "", skip, skip, skip, skip, skip,
+                        skip, skip, skip, skip, _shown())
     work = copy.deepcopy(session)
     result, answer_lang = None, lang or "en"
     for step, data in run_turn(lambda progress: engine.ask(message, work, backend, progress), stop_key):
         if step == "examples":
-            yield _analytics_update(history, user, steps, examples=render.examples_panel(data["examples"]))
+            yield _analytics_update(history, user, steps, examples=render.examples_panel(data["examples"]), sql="",
+                                    table=cleared, csv=cleared, bar=_hidden(), line=_hidden(), pie=_hidden())
         elif step == "sql":
             steps.advance("run_sql")
             yield _analytics_update(history, user, steps, sql=data["sql"])
         elif step == "rows":
             steps.advance("write_answer")
-            table, csv_file = _result_outputs(data["columns"], data["rows"])
+            table, csv_file = _result_outputs(data["columns"], data["rows"], csv_link)
             bar, line, pie = chart_updates(data["chart"])
             yield _analytics_update(history, user, steps, table=table, csv=csv_file, bar=bar, line=line, pie=pie,
                                     chart=data["chart"])
@@ -335,10 +328,17 @@ def analytics_stream(engine, message: str, history: list[dict], session: ChatSes
             answer_lang = result.language
     steps.end()
     chat = _with(history, *user, steps.message(), _assistant(answer_message(result, answer_lang)))
-    table, csv_file = _result_outputs(result.columns, result.rows)
+    table, csv_file = _result_outputs(result.columns, result.rows, csv_link)
     bar, line, pie = chart_updates(result.chart)
     yield AnalyticsView(chat, "", work, result.sql, render.examples_panel(result.examples), table, csv_file,
                         bar, line, pie, result.chart, _hidden())
+
+
+def analytics_refused(history, session, exc: Exception) -> AnalyticsView:
+    """A turn refused before it started (a caller who is not signed in): a message, and nothing else changes."""
+    skip = gr.skip()
+    chat = _with(chat_history(history), _assistant(error_message(exc, reply_language(None, chat_history(history)))))
+    return AnalyticsView(chat, skip, session, skip, skip, skip, skip, skip, skip, skip, skip, _hidden())
 
 
 def _analytics_update(history, user, steps: Steps, *answer: dict, **panels) -> AnalyticsView:
@@ -348,8 +348,11 @@ def _analytics_update(history, user, steps: Steps, *answer: dict, **panels) -> A
     return AnalyticsView(_with(history, *user, steps.message(), *answer), skip, skip, **fields)
 
 
-def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None) -> EditedSqlView:
+def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None,
+                   csv_link: CsvLink | None = None) -> EditedSqlView:
     """The SQL box's text through the same guard as generated SQL; a refusal changes nothing but the chat."""
+    sql = sql if isinstance(sql, str) else ""  # a malformed payload is refused by the guard, not a TypeError
+    history, chart = chat_history(history), chart if isinstance(chart, dict) else None
     lang = reply_language(None, history)
     label = text("run_sql", lang) if lang else both("run_sql")
     asked = {"role": "user", "content": f"▶ {render.literal(label)}\n\n{sql_block(sql or '')}"}
@@ -361,7 +364,7 @@ def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None) ->
     note_lang = lang or "en"
     note = (_rows_note(len(result.rows), result.truncated, note_lang) + " "
             + text("elapsed", note_lang).format(ms=result.elapsed_ms))
-    table, csv_file = _result_outputs(result.columns, result.rows)
+    table, csv_file = _result_outputs(result.columns, result.rows, csv_link)
     # Redrawn by the engine's own chart choice, so labels read as before (30대, not 30); the earlier
     # chart's title stands in for the question that asked for it.
     redrawn = choose_chart(list(result.columns), result.rows, chart.get("title") or "", asked=True) if chart else None
@@ -393,6 +396,7 @@ def backend_banner(engine, vectorizer: str | None, sql_generator: str | None) ->
 # --- programmatic API ---------------------------------------------------------------------------
 def api_recommend(engine, message: str) -> tuple[str, dict]:
     """Reply text and the vector trace for one message, in a fresh session; errors come back as JSON."""
+    message = message_text(message)
     try:
         rec = engine.recommend(message, ChatSession())
         return rec.reply, rec.to_json()
@@ -402,6 +406,7 @@ def api_recommend(engine, message: str) -> tuple[str, dict]:
 
 def api_analytics(engine, message: str) -> tuple[str, dict]:
     """Answer text and the SQL trace for one question, in a fresh session; errors come back as JSON."""
+    message = message_text(message)
     try:
         answer = engine.ask(message, ChatSession())
         return answer.answer, answer.to_json()

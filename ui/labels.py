@@ -87,6 +87,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "steps_done": ("완료", "Done"),
     "steps_failed": ("중간에 멈췄어요", "Stopped on an error"),
     "steps_stopped": ("중지했어요", "Stopped"),
+    "tab_catalogue": ("제품 안내", "Products"),
+    "staff_title": ("직원용 · 마케팅 통계", "Staff · Marketing analytics"),
+    "staff_login": ("직원 로그인", "Staff sign-in"),
+    "login_failed": ("이름 또는 비밀번호가 맞지 않아요.", "That name and password do not match."),
+    "signed_in_as": ("로그인: {name}", "Signed in as {name}"),
+    "sign_out": ("로그아웃", "Sign out"),
+    "staff_open": (
+        "직원 계정이 아직 없어 이 페이지가 로그인 없이 열려 있어요 (이 컴퓨터에서만 접속 가능). "
+        "계정 추가: python -m engine staff add NAME --password-stdin",
+        "No staff account exists yet, so this page is open without sign-in (reachable from this machine only). "
+        "Add one: python -m engine staff add NAME --password-stdin",
+    ),
+    "catalogue_intro": ("렌탈 제품과 월 렌탈료예요.", "Our rental products and their monthly fees."),
+    "monthly_fee": ("월 렌탈료", "Monthly fee"),
+    "product": ("제품", "Product"),
+    "group": ("제품군", "Product group"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 
-from db.catalog import group_name
+from db.catalog import PRODUCTS, group_name
 from core.features import FEATURE_INFO, FEATURES, format_number
 from engine.replies import format_fee, format_probability
 from ui.labels import both, text
@@ -184,3 +184,37 @@ def model_card(metadata: dict | None) -> str:
     body = "\n".join(f"| {name} | {literal(value)} |" for name, value in rows)
     return f"| 항목 / Metric | 값 / Value |\n|---|---|\n{body}"
 
+
+
+def catalogue_panel() -> str:
+    """The product catalogue from the project's own list (never the customer database), in both languages."""
+    rows = []
+    for product in PRODUCTS:
+        rows.append(
+            f"<tr><td>{esc(group_name(product.group, 'ko'))}<br><span class='rc-muted'>"
+            f"{esc(group_name(product.group, 'en'))}</span></td>"
+            f"<td>{esc(product.name_ko)}<br><span class='rc-muted'>{esc(product.name_en)}</span></td>"
+            f"<td class='rc-num'>{esc(format_fee(product.code, 'ko'))}<br><span class='rc-muted'>"
+            f"{esc(format_fee(product.code, 'en'))}</span></td>"
+            f"<td>{esc(product.description_ko)}<br><span class='rc-muted'>{esc(product.description_en)}</span></td></tr>"
+        )
+    head = (f"<th>{esc(both('group'))}</th><th>{esc(both('product'))}</th>"
+            f"<th>{esc(both('monthly_fee'))}</th><th></th>")
+    return (f'<div class="rc-panel"><p>{esc(text("catalogue_intro", "ko"))}<br>'
+            f'<span class="rc-muted">{esc(text("catalogue_intro", "en"))}</span></p>'
+            f'<table class="rc-vector"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def download_link(url: str) -> str:
+    return f'<a class="rc-download" href="{esc(url)}" download>⬇ {esc(both("csv"))}</a>'
+
+
+def staff_status(user: str | None, open_access: bool) -> str:
+    """Who is signed in, with the sign-out link; the open-access notice while no account exists."""
+    if open_access:
+        return (f'<div class="rc-banner" role="status"><p>{esc(text("staff_open", "ko"))}<br>'
+                f'<span class="rc-muted">{esc(text("staff_open", "en"))}</span></p></div>')
+    name = esc(user or "")
+    return (f'<div class="rc-muted">{esc(text("signed_in_as", "ko").format(name=user or ""))} · '
+            f'{esc(text("signed_in_as", "en").format(name=user or ""))} · '
+            f'<a href="/staff/logout">{esc(both("sign_out"))}</a></div>') if name else ""

@@ -19,7 +19,7 @@ class CrashOnSecondLine:
 
 def test_a_crashing_line_does_not_cost_the_lines_after_it(monkeypatch):
     engine = CrashOnSecondLine()
-    monkeypatch.setattr(sys, "stdin", io.StringIO("first\nboom\nthird\n"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"first\nboom\nthird\n"), encoding="utf-8"))
     args = type("Args", (), {"command": "vectorize", "batch": "-", "text": None, "backend": None})()
     out = io.StringIO()
     assert cli._serve_requests(engine, args, out) == 1

@@ -19,7 +19,6 @@ def test_env_example_copied_as_is_means_offline_defaults(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     example = ROOT / ".env.example"
     settings = Settings(_env_file=example)
-    assert settings.auth is None
     assert settings.vectorizer == "bedrock-flow" and settings.sql_timeout_seconds == 2
     # Blank backend settings are unset too: each backend misses exactly its required ones, so rules answers.
     flow_missing = BedrockFlowVectorizer.readiness(settings).missing

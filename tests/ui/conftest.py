@@ -1,4 +1,5 @@
 import socket
+from contextlib import contextmanager
 
 import pytest
 
@@ -12,17 +13,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@contextmanager
+def serving(engine, open_access: bool = True):
+    """The real server (customer app at /, staff app at /staff/) on 127.0.0.1: yields the started Server."""
+    from ui.server import build_server
+
+    server = build_server(engine, open_access=open_access)
+    try:
+        server.start("127.0.0.1", free_port())
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def running_app(small_db, tmp_path, monkeypatch):
-    """The real app on 127.0.0.1 (rules backends, the small database): yields (url, engine), closes after."""
+def ui_settings(small_db, tmp_path, monkeypatch):
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-    import demo
+    return offline_settings(database_url=small_db, state_database_url=f"sqlite:///{tmp_path / 'state.db'}")
 
-    engine = Engine(offline_settings(database_url=small_db))
-    blocks = demo.build_demo(engine)
-    try:
-        _, url, _ = demo.launch(blocks, engine.settings, server_port=free_port(), prevent_thread_lock=True, quiet=True)
-        yield url, engine
-    finally:
-        blocks.close()
+
+@pytest.fixture
+def running_app(ui_settings):
+    """The server with no staff account on loopback, so /staff/ is open: yields (base url, engine)."""
+    engine = Engine(ui_settings)
+    with serving(engine) as server:
+        yield server.url, engine

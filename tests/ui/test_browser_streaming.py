@@ -8,7 +8,6 @@ import pytest
 from bench.slow_openai import SlowOpenAI
 from engine.app import Engine
 from engine.settings import offline_settings
-from bench.common import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -23,18 +22,17 @@ pytestmark = [
 
 @pytest.fixture
 def slow_app(small_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
-    import demo
+    from conftest import serving
 
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     backend = SlowOpenAI(SLOW_SECONDS)
     engine = Engine(offline_settings(database_url=small_db, vectorizer="openai", sql_generator="openai",
-                                     openai_base_url=backend.url, openai_model="slow"))
-    blocks = demo.build_demo(engine)
+                                     openai_base_url=backend.url, openai_model="slow",
+                                     state_database_url=f"sqlite:///{tmp_path / 'state.db'}"))
     try:
-        _, url, _ = demo.launch(blocks, engine.settings, server_port=free_port(), prevent_thread_lock=True, quiet=True)
-        yield url
+        with serving(engine) as server:
+            yield server.url
     finally:
-        blocks.close()
         backend.close()
 
 
@@ -70,7 +68,8 @@ def test_a_slow_turn_shows_life_at_once_and_can_be_stopped(slow_app, page):
     page.locator("#recommend-input-stop").wait_for(state="hidden", timeout=WAIT_MS)
     _visible(page, "#vector-panel", "추출")
 
-    page.get_by_role("tab", name="마케팅 통계 / Analytics").click()
+    page.goto(f"{slow_app}/staff/")
+    page.locator("#analytics-input textarea").wait_for(timeout=WAIT_MS)
     page.locator("#analytics-input textarea").fill("제품별 사용자 수 알려줘")
     page.locator("#analytics-input-send").click()
     _visible(page, "#analytics-chat", "SQL 작성 중")

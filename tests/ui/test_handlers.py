@@ -14,7 +14,7 @@ from core.paths import ROOT
 from core.errors import ChatError, EmptyInput
 from engine.session import ChatSession
 from engine.settings import offline_settings
-from ui import handlers
+from ui import handlers, render
 from ui.charts import chart_frame, pie_svg
 from ui.render import literal, recommendation_message
 
@@ -124,8 +124,28 @@ def test_clear_starts_a_fresh_session():
 
 
 # --- analytics ----------------------------------------------------------------------------------
-def test_analytics_turn_answers_with_sql_table_csv_and_examples(engine):
-    view = handlers.analytics_turn(engine, "총 정수기 사용자 알려줘", [], ChatSession(), None)
+@pytest.fixture
+def downloads():
+    from ui.downloads import DownloadStore
+
+    store = DownloadStore(ttl_seconds=3600)
+    yield store
+    store.close()
+
+
+def csv_link_for(downloads, owner="session-a"):
+    return lambda columns, rows: render.download_link(f"/staff/download/{downloads.save_csv(columns, rows, owner)}")
+
+
+def fetched_csv(downloads, view, owner="session-a") -> list[list[str]]:
+    token = view.csv["value"].split("/staff/download/")[1].split('"')[0]
+    with open(downloads.fetch(token, owner), encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_analytics_turn_answers_with_sql_table_csv_and_examples(engine, downloads):
+    view = handlers.analytics_turn(engine, "총 정수기 사용자 알려줘", [], ChatSession(), None,
+                                   csv_link_for(downloads))
     assert view.history[0]["content"] == literal("총 정수기 사용자 알려줘")
     assert view.sql.lstrip().upper().startswith(("SELECT", "WITH"))
     table = view.table["value"]
@@ -133,8 +153,7 @@ def test_analytics_turn_answers_with_sql_table_csv_and_examples(engine):
     total = int(table.iloc[0, -1])
     expected = engine.run_sql("SELECT COUNT(*) FROM customer WHERE prdtGrpCd = '정수기'").rows[0][0]
     assert total == expected and f"{expected:,}" in view.history[-1]["content"]
-    with open(view.csv["value"], encoding="utf-8-sig", newline="") as handle:
-        assert list(csv.reader(handle))[1][-1] == str(expected)
+    assert fetched_csv(downloads, view)[1][-1] == str(expected)
     assert "<li>" in view.examples and view.examples.count("<li>") >= 1
     assert not view.bar["visible"] and not view.line["visible"] and not view.pie["visible"]
     assert view.session.sql_history[-1].sql == view.sql
@@ -203,12 +222,11 @@ def test_a_refused_question_clears_the_old_result_and_shows_what_was_refused(eng
     assert refused.sql == "" and refused.chart is None
 
 
-def test_edited_averages_read_rounded_while_the_csv_keeps_every_digit(engine):
+def test_edited_averages_read_rounded_while_the_csv_keeps_every_digit(engine, downloads):
     view = handlers.run_edited_sql(engine, "SELECT prdtGrpCd, AVG(age) AS avgAge FROM customer GROUP BY prdtGrpCd",
-                                   [], None)
+                                   [], None, csv_link_for(downloads))
     assert all(round(v, 2) == v for v in view.table["value"]["avgAge"])
-    with open(view.csv["value"], encoding="utf-8-sig", newline="") as handle:
-        digits = [row[1] for row in list(csv.reader(handle))[1:]]
+    digits = [row[1] for row in fetched_csv(downloads, view)[1:]]
     assert any(len(d.split(".")[-1]) > 2 for d in digits)
 
 
@@ -270,12 +288,14 @@ def test_model_view_reads_metadata_or_explains_it_is_missing(tmp_path):
     assert history["visible"] is True
 
 
-def test_building_the_demo_does_not_import_tensorflow(small_db):
+def test_building_the_server_does_not_import_tensorflow(small_db):
     import subprocess
     import sys
 
-    code = ("import sys, demo; from engine.app import Engine; from engine.settings import offline_settings; "
-            f"demo.build_demo(Engine(offline_settings(database_url={small_db!r}))); "
+    code = ("import sys; from engine.app import Engine; from engine.settings import offline_settings; "
+            "from ui.server import build_server; "
+            f"build_server(Engine(offline_settings(database_url={small_db!r}, "
+            "state_database_url='sqlite:///' + __import__('tempfile').mkdtemp() + '/s.db')), open_access=True); "
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={"GRADIO_ANALYTICS_ENABLED": "False", "PATH": "/usr/bin:/bin"}, cwd=str(ROOT))
@@ -293,11 +313,23 @@ def test_pie_legend_never_shows_a_percentage_as_a_count():
     assert "24,770 · 35.4%" in pie_svg(counts)
 
 
-def test_old_csv_downloads_are_pruned_as_new_ones_are_written():
-    first = Path(handlers.write_csv(["a"], [[1]]))
-    os.utime(first, (time.time() - handlers.CSV_KEEP_SECONDS - 10,) * 2)
-    second = Path(handlers.write_csv(["a"], [[2]]))
-    assert second.exists() and not first.exists()
+def test_csv_downloads_are_private_to_their_owner_and_deleted_after_their_lifetime():
+    from ui.downloads import DownloadStore
+
+    clock = [1000.0]
+    store = DownloadStore(ttl_seconds=3600, clock=lambda: clock[0])
+    try:
+        first = store.save_csv(["a"], [[1]], owner="alice-session")
+        path = store.fetch(first, "alice-session")
+        assert path is not None and path.stat().st_mode & 0o077 == 0
+        assert store.fetch(first, "bob-session") is None and store.fetch("guessed", "alice-session") is None
+        clock[0] += 3601
+        second = store.save_csv(["a"], [[2]], owner="alice-session")
+        assert not path.exists() and store.fetch(first, "alice-session") is None
+        assert store.fetch(second, "alice-session") is not None
+    finally:
+        store.close()
+    assert not store.folder.exists()
 
 
 def test_model_tab_survives_metadata_that_is_not_an_object(tmp_path):
@@ -312,3 +344,18 @@ def test_every_pie_slice_the_engine_allows_has_its_own_colour():
     from ui.charts import PIE_COLOURS
 
     assert len(set(PIE_COLOURS)) >= MAX_PIE_SLICES
+
+
+@pytest.mark.parametrize("payload", [["SELECT 1"], {"sql": "SELECT 1"}, 42, None, b"SELECT 1"])
+def test_edited_sql_of_the_wrong_type_is_refused_cleanly(engine, payload, caplog):
+    view = handlers.run_edited_sql(engine, payload, "not a history", ["not", "a", "chart"])
+    assert "SQL" in view.history[-1]["content"]  # the guard's own "there is no SQL statement"
+    assert "TypeError" not in caplog.text and "unexpected error" not in caplog.text
+
+
+@pytest.mark.parametrize("message, history", [(["35살"], []), ({"text": "x"}, None), (7, {"role": "user"})])
+def test_chat_handlers_turn_malformed_payloads_into_a_clean_refusal(engine, message, history, caplog):
+    for view in (handlers.recommend_turn(engine, message, history, ChatSession()),
+                 handlers.analytics_turn(engine, message, history, ChatSession())):
+        assert view.history[-1]["role"] == "assistant" and view.history[-1]["content"]
+    assert "unexpected error" not in caplog.text
