@@ -209,16 +209,18 @@ BAND_WIDTH = re.compile(
     r"|10\s*(?:세|살|점|평|천원)?\s*(?=단위|구간|간격)"
 )
 
+# Patterns that start at a number carry (?<![\d.]): a match may only begin where a number does, so a
+# 2,000-digit question is scanned once instead of once per digit (it took seconds, quadratically).
 # Top-N and ordering words. `n` is the count; `rows` marks a ranking of individual customers.
 TOP_N = re.compile(
     r"(?:(?P<top>top|상위|탑|best|first)\s*(?:[-−]\s?)?(?P<n1>\d+)"  # a sign is read, so "top -3" is declined
     r"|(?P<bottom>bottom|하위|worst|last)\s*(?:[-−]\s?)?(?P<n2>\d+))"
     r"(?:\s*(?:개|가지|위|곳|종류|종)|(?P<people>\s*명))?(?:\s*만)?"
-    r"|(?P<n3>\d+)\s*(?:개|가지|위|곳|종류|종)(?:\s*만)?"
-    r"|(?P<n4>\d+)\s+(?=(?:most|least|highest|lowest|largest|smallest|biggest|best|worst|oldest|youngest|"
+    r"|(?<![\d.])(?P<n3>\d+)\s*(?:개|가지|위|곳|종류|종)(?:\s*만)?"
+    r"|(?<![\d.])(?P<n4>\d+)\s+(?=(?:most|least|highest|lowest|largest|smallest|biggest|best|worst|oldest|youngest|"
     r"products?|groups?|categor|age\s+groups?|models?|items?))"
 )
-TOP_ROWS = re.compile(r"(?P<n>\d+)\s*(?:명|분)(?:\s*만)?|\b(?P<n2>\d+)\s+(?:customers?|users?|people|clients?)\b")
+TOP_ROWS = re.compile(r"(?<![\d.])(?P<n>\d+)\s*(?:명|분)(?:\s*만)?|\b(?P<n2>\d+)\s+(?:customers?|users?|people|clients?)\b")
 TOP_WORD = re.compile(r"\btop\b|상위|탑|\bbottom\b|하위")
 
 SUPERLATIVE = re.compile(
@@ -338,9 +340,9 @@ EN_NUMBER_WORD = re.compile(
 KO_NUMBER_WORD = re.compile(rf"(?<![가-힣\d])({NATIVE_COUNTING})\s*(명|개|식구|가지|사람|인)")
 EN_DECADE_WORD = re.compile(rf"\b({EN_DECADE_WORDS})\b")
 EN_TENS_WORD = re.compile(ENGLISH_TENS)
-MONEY_MAN_CHEON = re.compile(r"(\d+(?:\.\d+)?)\s*만\s*(\d+)\s*천\s*원?")
-MONEY_MAN = re.compile(r"(\d+(?:\.\d+)?)\s*만\s*원?(?!\s*(?:명|개))")
-MONEY_WON = re.compile(rf"(\d{{1,3}}(?:,\d{{3}})+|\d{{4,}})\s*(?:{units.WON})|(?:₩|krw)\s*(\d{{1,3}}(?:,\d{{3}})+|\d{{4,}})")
-MONEY_CHEON = re.compile(rf"(\d+)\s*천\s*원|(\d+)\s*(?:{units.THOUSAND})\s*(?:won|krw)?")
-AREA_M2 = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:{units.AREA_M2})(?![a-z\d])")
-AREA_SQFT = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:{units.AREA_SQFT})\b")
+MONEY_MAN_CHEON = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*만\s*(\d+)\s*천\s*원?")
+MONEY_MAN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*만\s*원?(?!\s*(?:명|개))")
+MONEY_WON = re.compile(rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+|\d{{4,}})\s*(?:{units.WON})|(?:₩|krw)\s*(\d{{1,3}}(?:,\d{{3}})+|\d{{4,}})")
+MONEY_CHEON = re.compile(rf"(?<![\d.])(\d+)\s*천\s*원|(?<![\d.])(\d+)\s*(?:{units.THOUSAND})\s*(?:won|krw)?")
+AREA_M2 = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:{units.AREA_M2})(?![a-z\d])")
+AREA_SQFT = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:{units.AREA_SQFT})\b")
