@@ -103,6 +103,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "monthly_fee": ("월 렌탈료", "Monthly fee"),
     "product": ("제품", "Product"),
     "group": ("제품군", "Product group"),
+    "doubtful": ("확인 필요", "needs checking"),
 }
 
 

@@ -64,6 +64,11 @@ def vector_panel(trace: dict) -> str:
         unit = info.unit_ko if lang == "ko" else info.unit_en
         source = trace["sources"][name]
         cell = _source_badge(source, lang)
+        doubt = (trace.get("doubtful") or {}).get(name)
+        if isinstance(doubt, dict):  # stated, but not usable: shown as such, never as "not mentioned"
+            stated = ", ".join(str(v) for v in doubt.get("stated", []))[:60]
+            cell += (f' <span class="rc-badge rc-clamped">{esc(text("doubtful", lang))}'
+                     f'{": " + esc(stated) if stated else ""}</span>')
         clamp = trace.get("clamped", {}).get(name)
         if clamp:
             cell += (f' <span class="rc-badge rc-clamped" title="{esc(format_number(clamp["stated"]))} → '

@@ -359,3 +359,8 @@ def test_chat_handlers_turn_malformed_payloads_into_a_clean_refusal(engine, mess
                  handlers.analytics_turn(engine, message, history, ChatSession())):
         assert view.history[-1]["role"] == "assistant" and view.history[-1]["content"]
     assert "unexpected error" not in caplog.text
+
+
+def test_a_doubtful_fact_is_flagged_in_the_vector_panel_not_shown_as_unmentioned(engine):
+    view = handlers.recommend_turn(engine, "I'm 20 and 80, family of 4", [], ChatSession())
+    assert "needs checking" in view.panel and "20, 80" in view.panel
