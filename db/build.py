@@ -83,21 +83,7 @@ def _fill(conn: Connection, customers: pd.DataFrame) -> None:
     tables = Base.metadata.sorted_tables
     for table in tables:
         conn.execute(CreateTable(table))
-    conn.execute(
-        insert(Product),
-        [
-            {
-                "prdtCd": p.code,
-                "prdtGrpCd": p.group,
-                "name_ko": p.name_ko,
-                "name_en": p.name_en,
-                "monthlyFee": p.monthly_fee,
-                "description_ko": p.description_ko,
-                "description_en": p.description_en,
-            }
-            for p in PRODUCTS
-        ],
-    )
+    conn.execute(insert(Product), [p.table_row() for p in PRODUCTS])
     from db.bulk_load import load_customers  # NumPy and pandas load only when something is built
     from db.csv_import import COLUMNS
 

@@ -19,6 +19,14 @@ class Product(Base):
     monthlyFee: Mapped[int] = mapped_column(Integer)  # KRW per month
     description_ko: Mapped[str] = mapped_column(Text)
     description_en: Mapped[str] = mapped_column(Text)
+    # Monthly fee by contract length (KRW); monthlyFee is the 60-month one.
+    fee36: Mapped[int] = mapped_column(Integer)
+    fee48: Mapped[int] = mapped_column(Integer)
+    fee60: Mapped[int] = mapped_column(Integer)
+    registrationFee: Mapped[int] = mapped_column(Integer)  # KRW, once
+    careVisits: Mapped[int] = mapped_column(Integer)  # care technician visits per year
+    features_ko: Mapped[str] = mapped_column(Text)  # three features joined by " · "
+    features_en: Mapped[str] = mapped_column(Text)
 
 
 class Customer(Base):
@@ -58,4 +66,8 @@ Table customer (one row per customer renting a product)
   prdtCd TEXT -- product code: '정수기1','정수기2','정수기3','공기청정기1','공기청정기2','비데1','비데2','식기세척기1','식기세척기2','매트리스1'
 Table product (the catalogue)
   prdtCd TEXT primary key, prdtGrpCd TEXT, name_ko TEXT, name_en TEXT, monthlyFee INTEGER (KRW per month), description_ko TEXT, description_en TEXT
+  fee36, fee48, fee60 INTEGER -- monthly fee in KRW on a 36-, 48- or 60-month contract (3년/4년/5년 약정); monthlyFee = fee60
+  registrationFee INTEGER -- one-off registration fee in KRW (등록비)
+  careVisits INTEGER -- care technician visits per year (케어 방문)
+  features_ko TEXT, features_en TEXT -- three key features joined by ' · '
 """

@@ -134,3 +134,14 @@ def test_ensure_database_leaves_other_databases_alone(monkeypatch):
     monkeypatch.setattr(db.build, "build_database", lambda url: pytest.fail("must not build"))
     url = "postgresql+psycopg://user:secret@db.example/rental"
     assert ensure_database(offline_settings(database_url=url)) == url
+
+
+def test_product_table_carries_the_contract_facts(small_db):
+    stored = read(small_db, "SELECT * FROM product").set_index("prdtCd")
+    for product in PRODUCTS:
+        row = stored.loc[product.code]
+        assert [row["fee36"], row["fee48"], row["fee60"]] == [product.fees[m] for m in (36, 48, 60)]
+        assert row["fee60"] == product.monthly_fee and row["fee36"] > row["fee60"]
+        assert (row["registrationFee"], row["careVisits"]) == (product.registration_fee, product.care_visits)
+        assert row["features_en"].split(" · ") == list(product.features_en)
+        assert len(product.features_ko) == 3 and all(product.features_ko)

@@ -43,9 +43,7 @@ def make_fixture_db(path: Path, rows: int = FIXTURE_ROWS, seed: int = 11) -> lis
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         session.add_all(
-            Product(prdtCd=p.code, prdtGrpCd=p.group, name_ko=p.name_ko, name_en=p.name_en,
-                    monthlyFee=p.monthly_fee, description_ko=p.description_ko, description_en=p.description_en)
-            for p in PRODUCTS
+            Product(**p.table_row()) for p in PRODUCTS
         )
         session.add_all(Customer(**row) for row in customers)
         session.commit()

@@ -56,6 +56,7 @@ class Intent:
     row_column: str | None = None
     catalog: bool = False  # list products from the catalogue table
     attrs: tuple[str, ...] = ()  # product columns shown next to a per-product result
+    fee_months: int | None = None  # a named contract length: the fee is read from fee<months>
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -6,9 +6,11 @@ unknown word) makes the parser decline. Every stage declines the same way, by ra
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from plugins.rules.sql import lexicon as lx
+from plugins.rules.sql.contract import contract_term
 from plugins.rules.sql.decline import Decline
 from plugins.rules.sql.filters import merge_filters, product_filter, special_filters, top_n, top_rows
 from plugins.rules.sql.followups import fold
@@ -58,6 +60,7 @@ def _read(scan: Scan) -> Parsed:
     product = product_filter(scan)
     if product:
         filters.append(product)
+    months = contract_term(scan)
     filters += special_filters(scan)
     for m in list(lx.BAND_WIDTH.finditer(scan.work)):
         scan.mask(m.start(), m.end())
@@ -69,5 +72,6 @@ def _read(scan: Scan) -> Parsed:
         raise Decline("unread_number", scan.text[max(0, leftover.start() - 8): leftover.end() + 8].strip())
     groups, partition, distribution = read_groupings(scan, bool(top) or bool(lx.SUPERLATIVE.search(scan.work)))
     decline_unknown_groupings(scan.work)
-    return read_measures(scan, sort_filters(merge_filters(filters)), groups, partition, top, followup=followup,
-                         add_groups=add_groups, reset=reset, distribution=distribution)
+    parsed = read_measures(scan, sort_filters(merge_filters(filters)), groups, partition, top, followup=followup,
+                           add_groups=add_groups, reset=reset, distribution=distribution)
+    return replace(parsed, intent=replace(parsed.intent, fee_months=months)) if months else parsed

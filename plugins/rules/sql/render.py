@@ -20,17 +20,18 @@ def _literal(value) -> str:
 class _Columns:
     """Column references, table-qualified only when the product catalogue is joined in."""
 
-    def __init__(self, joined: bool, language: str):
+    def __init__(self, joined: bool, language: str, fee_months: int | None = None):
         self.joined = joined
         self.name = "p.name_ko" if language == "ko" else "p.name_en"
+        self.fee = f"fee{fee_months}" if fee_months else FEE  # a named contract length has its own column
 
     def __call__(self, column: str) -> str:
         if column == FEE:
-            return "p.monthlyFee" if self.joined else "monthlyFee"  # bare when only `product` is queried
+            return f"p.{self.fee}" if self.joined else self.fee  # bare when only `product` is queried
         return f"c.{column}" if self.joined else column
 
 
-def _condition(cond: Condition, col: _Columns) -> str:
+def _condition(cond: Condition, col: _Columns, scope: str = "") -> str:
     ref = col(cond.column)
     op = cond.op
     if op in _SYMBOLS:
@@ -43,15 +44,19 @@ def _condition(cond: Condition, col: _Columns) -> str:
     if op == "anyof":
         return "(" + " OR ".join(_condition(c, col) for c in cond.value) + ")"
     if op in ("above_avg", "below_avg"):
-        table = "product" if cond.column == FEE else "customer"
-        return f"{ref} {'>' if op == 'above_avg' else '<'} (SELECT AVG({cond.column}) FROM {table})"
+        table, source = ("product", col.fee) if cond.column == FEE else ("customer", cond.column)
+        return f"{ref} {'>' if op == 'above_avg' else '<'} (SELECT AVG({source}) FROM {table})"
     if op in ("max", "min"):
-        return f"{ref} = (SELECT {op.upper()}(monthlyFee) FROM product)"
+        # "가장 싼 정수기" is the cheapest water purifier, not a water purifier at the cheapest fee of all
+        return f"{ref} = (SELECT {op.upper()}({col.fee}) FROM product{scope})"
     raise ValueError(f"unknown condition {op}")
 
 
 def _where(filters, col: _Columns, kinds=None) -> str:
-    parts = [_condition(c, col) for f in filters if kinds is None or f.kind in kinds for c in f.conditions]
+    bare = _Columns(False, "en", None)
+    products = [_condition(c, bare) for f in filters if f.kind == "product" for c in f.conditions]
+    scope = f" WHERE {' AND '.join(products)}" if products else ""
+    parts = [_condition(c, col, scope) for f in filters if kinds is None or f.kind in kinds for c in f.conditions]
     return f" WHERE {' AND '.join(parts)}" if parts else ""
 
 
@@ -86,17 +91,17 @@ def _needs_join(intent: Intent) -> bool:
 
 def _catalog(intent: Intent, language: str) -> str:
     name = "name_ko" if language == "ko" else "name_en"
-    col = _Columns(False, language)
+    col = _Columns(False, language, intent.fee_months)
     kinds = ("product", FEE)
     where = _where(intent.filters, col, kinds)
-    columns = f"prdtCd, prdtGrpCd, {name} AS productName, monthlyFee"
-    return f"SELECT {columns} FROM product{where} ORDER BY prdtGrpCd, monthlyFee"
+    columns = f"prdtCd, prdtGrpCd, {name} AS productName, {col.fee}"
+    return f"SELECT {columns} FROM product{where} ORDER BY prdtGrpCd, {col.fee}"
 
 
 def _rows(intent: Intent) -> str:
     """Customer rows; a fee condition joins the catalogue in, like every other query that names a fee."""
     joined = _needs_join(intent)
-    col = _Columns(joined, "en")
+    col = _Columns(joined, "en", intent.fee_months)
     source = "customer c JOIN product p ON p.prdtCd = c.prdtCd" if joined else "customer"
     limit = f" LIMIT {intent.limit}" if intent.limit else ""
     where = _where(intent.filters, col)
@@ -115,7 +120,7 @@ def render(intent: Intent, language: str) -> str:
     if intent.rows:
         return _rows(intent)
     joined = _needs_join(intent)
-    col = _Columns(joined, language)
+    col = _Columns(joined, language, intent.fee_months)
     source = "customer c JOIN product p ON p.prdtCd = c.prdtCd" if joined else "customer"
     select: list[str] = []
     group_by: list[str] = []
@@ -126,8 +131,8 @@ def render(intent: Intent, language: str) -> str:
         group_by += [g for g in grouped if g not in group_by]
         keys.append(dim if dim.endswith("Band") or dim == "productName" else col(dim))
     if FEE in intent.attrs and intent.groups:
-        select.append("p.monthlyFee")
-        group_by.append("p.monthlyFee")
+        select.append(col(FEE))
+        group_by.append(col(FEE))
     select += [_measure(m, col) for m in intent.measures]
     where = _where(intent.filters, col)
     if intent.share:
