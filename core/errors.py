@@ -193,6 +193,14 @@ class StaffOnly(ChatError):
     en = "Staff sign-in is required."
 
 
+class PairRefused(BadInput):
+    """A question/SQL pair (or glossary term) that did not pass the guard or failed its one execution."""
+
+    code = "pair_refused"
+    ko = "예시로 저장하지 않았어요: {detail}"
+    en = "That pair was not saved: {detail}"
+
+
 def describe_unexpected(exc: BaseException) -> str:
     """Where an unexpected error happened, not what it said: exception text can carry request data or keys."""
     import traceback

@@ -25,3 +25,36 @@ def fold(text: str) -> str:
 def search_key(text: str) -> str:
     """`fold` with punctuation dropped too (`%` and `~` carry meaning and stay)."""
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", fold(text))).strip()
+
+
+# Particles and polite endings that change no meaning in a question, longest first; English articles likewise.
+_PARTICLES = ("에서는", "에게서", "으로는", "에서", "에게", "으로", "까지", "부터", "처럼", "보다", "이랑", "하고",
+              "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "랑", "요")
+_ARTICLES = frozenset({"a", "an", "the", "please"})
+
+
+def _bare(token: str) -> str:
+    """The word without its trailing particles, stripped until none is left ("나이는" and "나이" agree)."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for particle in _PARTICLES:
+            if len(token) > len(particle) and token.endswith(particle) and "가" <= token[-len(particle) - 1] <= "힣":
+                token, stripped = token[: -len(particle)], True
+                break
+    return token
+
+
+def same_question_keys(text: str) -> tuple[str, str]:
+    """Two keys under which questions that differ only in spacing, punctuation, particles (or articles) or
+    word order are equal: the words sorted, and the words run together in order. Numbers stay, so
+    "top 3" and "top 5" never share a key."""
+    words = [_bare(w) for w in search_key(text).split() if w not in _ARTICLES]
+    words = [w for w in words if w]
+    return " ".join(sorted(words)), "".join(_bare(w) for w in "".join(words).split())
+
+
+def same_question(a: str, b: str) -> bool:
+    """True when either key of the two questions is equal (see `same_question_keys`)."""
+    first, second = same_question_keys(a), same_question_keys(b)
+    return bool(first[0]) and (first[0] == second[0] or first[1] == second[1])

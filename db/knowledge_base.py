@@ -16,7 +16,7 @@ from core.language import detect_language
 
 SPLITS = ("train", "eval")
 _KEY = re.compile(r"^(Q|SQL|SPLIT):\s*(.*)$")
-_DOCUMENT_GLOB = "sample-*.txt"
+_DOCUMENT_GLOBS = ("sample-*.txt", "saved-*.txt")
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,9 @@ def export_documents(pairs: list[SamplePair], out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Earlier exports go first so a pair deleted from the file cannot linger in the S3 data source.
-    for old in [*out_dir.glob(_DOCUMENT_GLOB), *out_dir.glob(_DOCUMENT_GLOB + ".metadata.json")]:
-        old.unlink()
+    for pattern in _DOCUMENT_GLOBS:
+        for old in [*out_dir.glob(pattern), *out_dir.glob(pattern + ".metadata.json")]:
+            old.unlink()
     written: list[Path] = []
     for index, pair in enumerate(pairs, start=1):
         document = out_dir / f"sample-{index:03d}.txt"
@@ -129,9 +130,25 @@ def export_documents(pairs: list[SamplePair], out_dir: Path) -> list[Path]:
     return written
 
 
-def export_knowledge_base(out_dir: Path, include_eval: bool = False) -> dict:
-    """`export-kb`: the reviewed pairs as Knowledge Base documents; held-out pairs stay out unless asked,
-    or the SQL evaluation would be scored on questions the Knowledge Base has seen."""
+def export_saved(saved: list[dict], out_dir: Path) -> list[Path]:
+    """One document per approved pair staff saved in the app (`saved-<id>.txt`), its sidecar naming the pair,
+    who saved it and when, so a refreshed Knowledge Base can be traced back to the review page."""
+    written: list[Path] = []
+    for pair in saved:
+        document = Path(out_dir) / f"saved-{int(pair['id']):04d}.txt"
+        document.write_text(f"Question: {pair['question']}\nSQL: {pair['sql']}\n", encoding="utf-8")
+        attributes = {"language": detect_language(pair["question"]), "split": "train", "source": "saved",
+                      "pair_id": pair["id"], "saved_by": pair.get("saved_by") or "", "saved_at": pair.get("saved_at") or ""}
+        document.with_name(document.name + ".metadata.json").write_text(
+            json.dumps({"metadataAttributes": attributes}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(document)
+    return written
+
+
+def export_knowledge_base(out_dir: Path, include_eval: bool = False, saved: list[dict] = ()) -> dict:
+    """`export-kb`: the reviewed pairs, then the approved saved ones, as Knowledge Base documents; held-out
+    pairs stay out unless asked, or the SQL evaluation would be scored on questions the Knowledge Base has seen."""
     pairs = [pair for pair in load_pairs() if include_eval or pair.split != "eval"]
     written = export_documents(pairs, out_dir)
-    return {"directory": str(out_dir), "documents": len(written)}
+    saved_written = export_saved(list(saved), out_dir)
+    return {"directory": str(out_dir), "documents": len(written) + len(saved_written), "saved": len(saved_written)}

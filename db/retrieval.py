@@ -23,6 +23,8 @@ class Example:
     question: str
     sql: str
     score: float = 0.0
+    source: str = "sample"  # "sample" (db/sample_queries.txt) or "saved" (a pair staff saved in the app)
+    pair_id: int | None = None  # the saved pair's id, for the trace
 
 
 NGRAM_SIZES = (1, 2, 3)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # imported where first used, so commands that need none of th
     from engine.analytics import AnalyticsAnswer, AnalyticsPipeline
     from db.state.store import StateStore
     from engine.sql_exec import QueryResult, ReadOnlyDatabase
+    from engine.knowledge import KnowledgeDesk
     from engine.staff import StaffDesk
     from models.serving import Recommender
 
@@ -42,6 +43,7 @@ class Engine:
         self._database = None
         self._state = None
         self._staff = None
+        self._knowledge = None
 
     # --- backends -------------------------------------------------------------------------------
     @property
@@ -167,14 +169,16 @@ class Engine:
     @property
     def analytics(self) -> AnalyticsPipeline:
         database = self.database
+        store = self._knowledge_store()  # outside the lock: opening the state store takes it too
         with self._lock:
             if self._analytics is None:
                 from engine.analytics import AnalyticsPipeline
+                from db.live_kb import LiveKnowledgeBase
                 from db.retrieval import cached_knowledge_base
 
-                self._analytics = AnalyticsPipeline(
-                    database, cached_knowledge_base(), history_turns=self.settings.sql_history_turns
-                )
+                # Saved pairs join the reviewed seed set the moment they are saved (see engine/knowledge.py).
+                live = LiveKnowledgeBase(cached_knowledge_base(), store)
+                self._analytics = AnalyticsPipeline(database, live, history_turns=self.settings.sql_history_turns)
             return self._analytics
 
     def ask(self, question: str, session: ChatSession | None = None, backend: str | None = None,
@@ -199,6 +203,22 @@ class Engine:
 
                 self._state = StateStore(self.settings.state_database_url)
             return self._state
+
+    def _knowledge_store(self):
+        from db.state.knowledge import KnowledgeStore
+
+        return KnowledgeStore(self.state)
+
+    @property
+    def knowledge(self) -> KnowledgeDesk:
+        """Saved pairs, feedback and glossary terms, each checked and audited (engine/knowledge.py)."""
+        store = self._knowledge_store()  # outside the lock: opening the state store takes it too
+        with self._lock:
+            if self._knowledge is None:
+                from engine.knowledge import KnowledgeDesk
+
+                self._knowledge = KnowledgeDesk(self, store)
+            return self._knowledge
 
     @property
     def staff(self) -> StaffDesk:

@@ -66,10 +66,26 @@ def _parser() -> argparse.ArgumentParser:
     remove = staff_sub.add_parser("remove", help="remove an account")
     remove.add_argument("name")
 
+    kb = sub.add_parser("kb", help="question/SQL pairs staff saved (STATE_DATABASE_URL chooses the store)")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_add = kb_sub.add_parser("add", help="check a pair (guard, one execution) and save it, used at once")
+    kb_add.add_argument("--question", required=True)
+    kb_add.add_argument("--sql", required=True)
+    kb_add.add_argument("--by", help="who saves it, for the audit log (default: cli)")
+    kb_list = kb_sub.add_parser("list", help="saved pairs, newest first")
+    kb_list.add_argument("--status", choices=("approved", "pending"))
+    kb_list.add_argument("--search", help="text in the question or the SQL")
+    kb_approve = kb_sub.add_parser("approve", help="approve a pending pair (checked again first)")
+    kb_approve.add_argument("id")
+    kb_approve.add_argument("--by")
+    kb_remove = kb_sub.add_parser("remove", help="remove a saved pair")
+    kb_remove.add_argument("id")
+    kb_remove.add_argument("--by")
+
     audit = sub.add_parser("audit", help="the latest staff requests from the audit log")
     audit.add_argument("--last", type=int, default=20)
 
-    export = sub.add_parser("export-kb", help="write the sample queries as Knowledge Base documents")
+    export = sub.add_parser("export-kb", help="write the sample queries and approved saved pairs as Knowledge Base documents")
     export.add_argument("directory", type=Path)
     export.add_argument("--include-eval", action="store_true",
                         help="also export the held-out pairs (then the SQL evaluation is no longer fair)")
@@ -137,6 +153,17 @@ def _internal_error(exc: Exception) -> dict:
     return {"error": f"internal error: {type(exc).__name__}", "code": "internal_error", "refused": False}
 
 
+def _kb_command(desk, args) -> dict:
+    by = getattr(args, "by", None) or "cli"
+    if args.kb_command == "add":
+        return {"pair": desk.save_pair(args.question, args.sql, by, source="cli")}
+    if args.kb_command == "approve":
+        return {"pair": desk.approve_pair(args.id, by)}
+    if args.kb_command == "remove":
+        return desk.remove_pair(args.id, by)
+    return {"pairs": desk.list_pairs(args.status, args.search)}
+
+
 def _staff_command(state, args) -> dict:
     if args.staff_command == "add":
         password = sys.stdin.readline().rstrip("\r\n")
@@ -163,14 +190,16 @@ def _run(args, out) -> int:
 
         result = deploy_flow(settings, model_id=args.model_id, role_arn=args.role_arn, dry_run=args.dry_run)
         return _emit(result, out) or 0
-    if args.command == "export-kb":
-        from db.knowledge_base import export_knowledge_base
-
-        return _emit(export_knowledge_base(args.directory, args.include_eval), out) or 0
-
     from engine.app import Engine
 
     engine = Engine(settings)
+    if args.command == "export-kb":
+        from db.knowledge_base import export_knowledge_base
+
+        saved = engine.knowledge.store.approved_pairs()
+        return _emit(export_knowledge_base(args.directory, args.include_eval, saved=saved), out) or 0
+    if args.command == "kb":
+        return _emit(_kb_command(engine.knowledge, args), out) or 0
     if args.command == "staff":
         return _emit(_staff_command(engine.state, args), out) or 0
     if args.command == "audit":

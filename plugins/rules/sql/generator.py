@@ -1,13 +1,14 @@
 """The offline `rules` SQL generator: a deterministic semantic parser for marketing questions (ko/en).
 
-It never runs a guess. A question the parser declines gets the knowledge base's SQL only when a sample
+It never runs a guess. A question staff saved a pair for (see engine/knowledge.py) gets that pair's SQL, in
+any spacing, punctuation, particles or word order. A question the parser declines gets the knowledge base's SQL only when a sample
 question is nearly the same; otherwise no SQL and three questions it can answer.
 """
 from __future__ import annotations
 
 import json
 
-from core.text import fold
+from core.text import fold, same_question
 from core.vocabulary import GROUP_MENTION, GROUPS, group_name, mentioned_group
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult
 from plugins.rules.sql.decline import Decline
@@ -61,6 +62,11 @@ class RulesSqlGenerator(SqlGenerator):
     retry_on_db_error = False  # the same question always parses the same way; a retry cannot help
 
     def generate_sql(self, request: SqlRequest) -> SqlResult:
+        taught = _saved_match(request)
+        if taught is not None:  # what staff taught wins over the parser's own reading of the same question
+            raw = {"backend": self.backend_id, "source": "saved_pair", "pair_id": taught.pair_id,
+                   "matched_question": taught.question, "score": taught.score}
+            return SqlResult(sql=taught.sql, raw=_dump(raw))
         history = tuple(turn.question for turn in request.history)
         try:
             intent, used = read_conversation(request.question, history)
@@ -74,8 +80,11 @@ class RulesSqlGenerator(SqlGenerator):
         """A near-identical knowledge-base question's SQL, or no SQL and three questions the parser answers."""
         example = self._closest_example(request)
         if example is not None and example.score >= KB_MATCH_THRESHOLD and decline.reason not in NO_NEAR_MATCH:
-            raw = {"backend": self.backend_id, "source": "knowledge_base", "reason": decline.reason,
+            raw = {"backend": self.backend_id, "reason": decline.reason,
+                   "source": "saved_pair" if example.source == "saved" else "knowledge_base",
                    "matched_question": example.question, "score": example.score}
+            if example.source == "saved":
+                raw["pair_id"] = example.pair_id
             return SqlResult(sql=example.sql, raw=_dump(raw))
         raw = {"backend": self.backend_id, "source": "none", "reason": decline.reason, "detail": decline.detail,
                "closest": ({"question": example.question, "score": example.score} if example else None)}
@@ -89,6 +98,15 @@ class RulesSqlGenerator(SqlGenerator):
 
         found = cached_knowledge_base().search(request.question, k=1)
         return found[0] if found else None
+
+
+def _saved_match(request: SqlRequest) -> Example | None:
+    """A retrieved saved pair whose question differs from this one only in spacing, punctuation, particles
+    or word order (core.text.same_question)."""
+    for example in request.examples:
+        if getattr(example, "source", "sample") == "saved" and same_question(example.question, request.question):
+            return example
+    return None
 
 
 def _dump(raw: dict) -> str:
