@@ -1,5 +1,6 @@
 """The recommend pipeline as named steps: build the request -> vectorize -> build the report -> rank ->
-explain -> compose the reply. Ranking keeps a named group only, renormalised, and takes the top 3."""
+explain -> compose the reply. Ranking keeps a named group only, renormalised, and takes the top 3. A message
+that refines the last recommendation (engine.refine) narrows or shifts the ranking and keeps the facts."""
 from __future__ import annotations
 
 import time
@@ -8,8 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.features import FEATURES
-from db.catalog import PRODUCTS_BY_CODE
+from core.features import FEATURE_INFO, FEATURES
+from db.catalog import GROUPS, PRODUCTS_BY_CODE
+from engine.cards import build_card
+from engine.refine import Refinement, read_refinement
 from engine.replies import compose_reply
 from engine.session import ChatSession
 from engine.vector import FeatureBounds, VectorReport, build_report
@@ -42,22 +45,35 @@ class Recommendation:
     drivers: list[str] = field(default_factory=list)  # stated features that moved the top pick most
     ask_next: str | None = None  # the unstated feature whose value would change the ranking most
     reply: str = ""
+    refinement: Refinement | None = None  # what this turn refined, if it refined the last recommendation
+    note: dict = field(default_factory=dict)  # what the refinement changed, for the reply
+
+    def cards(self) -> list[dict]:
+        return [build_card(self, pick, i) for i, pick in enumerate(self.top)]
 
     def to_json(self) -> dict:
         payload = self.vector.to_json()
-        payload["top"] = [pick.to_json(self.vector.language) for pick in self.top]
+        payload["top"] = [{**pick.to_json(self.vector.language), "card": card}
+                          for pick, card in zip(self.top, self.cards())]
         payload["drivers"] = self.drivers
         payload["ask_next"] = self.ask_next
+        payload["refinement"] = ({"kind": self.refinement.kind, "product": self.refinement.code, **self.note}
+                                 if self.refinement else None)
         payload["reply"] = self.reply
         return payload
 
 
-def rank(probabilities: np.ndarray, labels: list[str], group: str | None, top_n: int = TOP_N) -> list[Pick]:
-    """Best first; a named group keeps only its products, renormalised so they sum to one."""
+def rank(probabilities: np.ndarray, labels: list[str], group: str | None, top_n: int = TOP_N,
+         allowed: set[str] | None = None) -> list[Pick]:
+    """Best first; a named group (and a refinement's `allowed` codes) keeps only its products, renormalised so
+    they sum to one."""
     codes = list(labels)
     probs = np.asarray(probabilities, dtype=np.float64)
-    if group:
-        keep = [i for i, code in enumerate(codes) if PRODUCTS_BY_CODE[code].group == group]
+    if group or allowed is not None:
+        keep = [i for i, code in enumerate(codes) if (not group or PRODUCTS_BY_CODE[code].group == group)
+                and (allowed is None or code in allowed)]
+        if not keep:
+            return []
         codes = [codes[i] for i in keep]
         probs = probs[keep]
         total = probs.sum()
@@ -120,16 +136,50 @@ class RecommendPipeline:
                   progress: Callable[[str, dict], None] | None = None) -> Recommendation:
         """`progress("vector", {"report": ...})`, when given, hears the model's input before ranking starts."""
         recommender = self.load_recommender()
+        refinement = read_refinement(text) if session.last_top else None
+        note = self.widen(session) if refinement and refinement.kind == "bigger" else {}
         report = self.vectorize(text, language, vectorizer, session)
         if progress is not None:
             progress("vector", {"report": report})
         labels = list(recommender.class_labels)
         probabilities, drivers, ask_next = explain(recommender.predict_proba, report, labels, self.bounds)
         ask_next = next(iter(report.doubtful), ask_next)  # a fact the customer gave doubtfully is asked first
-        recommendation = Recommendation(vector=report, top=rank(probabilities, labels, report.product_group),
-                                        drivers=drivers, ask_next=ask_next)
+        group, allowed = report.product_group, None
+        if refinement:
+            group, allowed, more = self.narrow(refinement, session, group)
+            note.update(more)
+        top = rank(probabilities, labels, group, allowed=allowed)
+        if not top:  # nothing cheaper: the cheapest of what was shown stays, and the reply says so
+            top = rank(probabilities, labels, None, 1, {note["kept"]})
+        recommendation = Recommendation(vector=report, top=top, drivers=drivers, ask_next=ask_next,
+                                        refinement=refinement, note=note)
         recommendation.reply = compose_reply(recommendation)
+        session.last_top = [pick.code for pick in top]
         return recommendation
+
+    def widen(self, session: ChatSession) -> dict:
+        """'Bigger / more people': two more people and ten more pyeong than known (or typical), kept as facts."""
+        changed = {}
+        for name, step in (("houseHold", 2), ("size", 10)):
+            now = session.carried.get(name, self.bounds.median[name])
+            session.carried[name] = changed[name] = float(min(FEATURE_INFO[name].high, now + step))
+        return {"widened": changed}
+
+    def narrow(self, refinement: Refinement, session: ChatSession, group: str | None):
+        """(group, allowed codes, note) for a refinement of the last recommendation."""
+        last = [code for code in session.last_top if code in PRODUCTS_BY_CODE]
+        if refinement.kind == "cheaper":
+            ceiling = PRODUCTS_BY_CODE[last[0]].monthly_fee
+            cheaper = {c for c, p in PRODUCTS_BY_CODE.items() if p.monthly_fee < ceiling}
+            kept = min(last, key=lambda c: PRODUCTS_BY_CODE[c].monthly_fee)
+            return group, cheaper, {"below_fee": ceiling, "kept": kept}
+        if refinement.kind == "other_group":  # the best of the groups not shown yet; the carried group is dropped
+            shown = {PRODUCTS_BY_CODE[c].group for c in last}
+            others = {c for c, p in PRODUCTS_BY_CODE.items() if p.group not in shown} or None
+            return None, others, {"not_groups": sorted(shown, key=GROUPS.index)}
+        if refinement.kind == "details" and refinement.code:
+            return None, {refinement.code}, {}
+        return None, set(last), {}  # compare, or details of the products shown
 
     def build_request(self, text: str, language: str, session: ChatSession) -> VectorizeRequest:
         return VectorizeRequest(text, language, dict(session.carried), session.carried_group)

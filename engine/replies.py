@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from db.catalog import PRODUCTS_BY_CODE, group_name
 from core.features import FEATURE_INFO, format_amount, format_fact
+from engine.cards import rank_label
 from engine.korean import ro, topic
 
 if TYPE_CHECKING:  # the pipeline in engine.recommend calls compose_reply, so only the type comes from there
@@ -54,18 +55,43 @@ def doubt_line(report: VectorReport, name: str) -> str:
     return f"{problem}; {used}. {en_question}"
 
 
+def refinement_line(rec: Recommendation) -> str | None:
+    """What a refinement changed, said before the picks, so a customer sees why the list moved."""
+    if rec.refinement is None:
+        return None
+    ko, kind, note = rec.vector.language == "ko", rec.refinement.kind, rec.note
+    if kind == "cheaper":
+        ceiling = f"월 {note['below_fee']:,}원" if ko else f"{note['below_fee']:,} KRW/month"
+        if rec.top and rec.top[0].code == note.get("kept") and PRODUCTS_BY_CODE[note["kept"]].monthly_fee >= note["below_fee"]:
+            return ("이보다 저렴한 제품은 없어요. 보여드린 것 중 가장 저렴한 제품이에요:" if ko
+                    else "There is nothing cheaper than that; this is the cheapest of what I showed:")
+        return f"{ceiling}보다 저렴한 제품만 골랐어요:" if ko else f"Only products below {ceiling}:"
+    if kind == "bigger":
+        facts = ", ".join(format_fact(n, v, rec.vector.language) for n, v in note["widened"].items())
+        return (f"더 큰 집과 더 많은 인원({facts})으로 다시 골랐어요:" if ko
+                else f"Picked again for a bigger home and more people ({facts}):")
+    if kind == "other_group":
+        groups = ", ".join(group_name(g, rec.vector.language) for g in note["not_groups"])
+        return f"{groups} 말고 다른 제품군에서 골랐어요:" if ko else f"From product groups other than {groups}:"
+    if kind == "compare":
+        return "추천 제품을 나란히 비교해 드릴게요:" if ko else "Here they are side by side:"
+    return "제품 정보를 자세히 알려드릴게요:" if ko else "Here are the details:"
+
+
 def compose_reply(rec: Recommendation) -> str:
     lang, report = rec.vector.language, rec.vector
     lines = []
-    if report.product_group:
+    refined = refinement_line(rec)
+    if refined:
+        lines.append(refined)
+    elif report.product_group:
         group = group_name(report.product_group, lang)
         lines.append(f"{group} 중에서 추천드려요:" if lang == "ko" else f"Here are my {group} picks for you:")
     else:
         lines.append("고객님께 맞는 제품을 추천드려요:" if lang == "ko" else "Here are the products that fit you best:")
-    for i, pick in enumerate(rec.top, 1):
+    for i, pick in enumerate(rec.top):
         product = PRODUCTS_BY_CODE[pick.code]
-        fit = "적합도" if lang == "ko" else "fit"
-        lines.append(f"{i}. {product.name(lang)} ({pick.code}) — {format_fee(pick.code, lang)} · {fit} {format_probability(pick.probability)}")
+        lines.append(f"{i + 1}. {rank_label(i, lang)}: {product.name(lang)} ({pick.code}) — {format_fee(pick.code, lang)}")
     stated = [n for n, s in report.sources.items() if s in ("extracted", "carried")]
     assumed = [n for n, s in report.sources.items() if s == "default" and n not in report.doubtful]
     if rec.drivers:

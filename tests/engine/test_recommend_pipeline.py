@@ -103,7 +103,8 @@ def test_asking_for_other_products_drops_the_carried_group(engine):
     assert second.vector.sources["age"] == "carried"
     probs = engine.recommender.predict_proba([second.vector.vector()])[0]
     labels = list(engine.recommender.class_labels)
-    assert [p.code for p in second.top] == [labels[i] for i in np.argsort(-probs)[:3]]
+    others = [labels[i] for i in np.argsort(-probs) if not labels[i].startswith("정수기")]  # another group (issue 14)
+    assert [p.code for p in second.top] == others[:3]
     third = engine.recommend("30평이에요", session)
     assert third.vector.product_group is None
 
