@@ -10,8 +10,9 @@ import gradio as gr
 from core.errors import StaffOnly
 from engine.limits import TurnLimiter
 from engine.session import ChatSession
-from ui import handlers, render, widgets
+from ui import handlers, kb_handlers, render, staff_kb, widgets
 from ui.downloads import DownloadStore
+from ui.kb_labels import kb_both
 from ui.labels import both, text
 from ui.request_engine import RequestEngine
 from ui.staff_auth import SESSION_COOKIE, STAFF_PATH, StaffGate
@@ -58,10 +59,13 @@ def _refused(history, exc: Exception):
 def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: dict) -> None:
     session = gr.State(ChatSession())
     chart_spec = gr.State(None)
+    memory = gr.State(kb_handlers.empty_memory())  # which question and SQL each answer came from
+    edited = gr.State(None)  # the edited SQL that produced the shown result, once it ran
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chat = widgets.chat("chat_analytics", "analytics-chat")
             message, send, stop, clear = widgets.chat_inputs("input_analytics", "analytics-input")
+            save, note = staff_kb.feedback_row()
             gr.Examples(EXAMPLES, inputs=[message], label=both("examples"), api_visibility="private")
         with gr.Column(scale=2):
             with gr.Accordion(both("show_sql"), open=True):
@@ -78,31 +82,34 @@ def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: d
                     examples = gr.HTML(render.empty_panel("panel_empty_examples"), elem_id="analytics-examples")
     outputs = [chat, message, session, sql, examples, table, download, bar, line, pie, chart_spec]
 
-    def turn(text_in, history, state, backend, request: gr.Request):
+    def turn(text_in, history, state, backend, remembered, request: gr.Request):
         try:
             engine = context.engine_for(request)
         except StaffOnly as exc:
-            yield handlers.analytics_refused(history, state, exc)
+            yield (*handlers.analytics_refused(history, state, exc), gr.skip(), gr.skip())
             return
-        yield from handlers.analytics_stream(engine, text_in, history, state, backend,
-                                             stop_key=widgets.stop_key(request, "analytics"),
-                                             csv_link=context.csv_link(request))
+        yield from kb_handlers.track_turn(
+            handlers.analytics_stream(engine, text_in, history, state, backend,
+                                      stop_key=widgets.stop_key(request, "analytics"),
+                                      csv_link=context.csv_link(request)), text_in, remembered)
 
     def run_edited(sql_text, history, chart, request: gr.Request):
         try:
             engine = context.engine_for(request)
         except StaffOnly as exc:
             skip = gr.skip()
-            return _refused(history, exc), skip, skip, skip, skip, skip
-        return handlers.run_edited_sql(engine, sql_text, history, chart, context.csv_link(request))
+            return _refused(history, exc), skip, skip, skip, skip, skip, skip
+        view = handlers.run_edited_sql(engine, sql_text, history, chart, context.csv_link(request))
+        return (*view, kb_handlers.edited_sql(view, sql_text))
 
-    turns = widgets.wire_turn(turn, "analytics", message, send, stop, chat, [message, chat, session, sql_generator],
-                              [*outputs, stop], network)
-    run.click(run_edited, [sql, chat, chart_spec], [chat, table, download, bar, line, pie],
+    turns = widgets.wire_turn(turn, "analytics", message, send, stop, chat,
+                              [message, chat, session, sql_generator, memory], [*outputs, stop, memory, edited], network)
+    run.click(run_edited, [sql, chat, chart_spec], [chat, table, download, bar, line, pie, edited],
               api_visibility="private", concurrency_limit=2)
     for trigger in (clear.click, chat.clear):
         trigger(handlers.clear_analytics, None, outputs, api_visibility="private", cancels=turns).then(
             widgets.hide, None, [stop], api_visibility="private")
+    staff_kb.wire_feedback(context, chat, sql, memory, edited, save, note, (clear.click, chat.clear))
 
 
 def _model_tab(app: gr.Blocks, engine) -> None:
@@ -134,6 +141,9 @@ def build_staff_app(engine, limiter: TurnLimiter, downloads: DownloadStore, gate
                 _analytics_tab(context, sql_generator, {**network, "api_visibility": "private"})
             with gr.Tab(both("tab_model"), id="model"):
                 _model_tab(app, engine)
+            with gr.Tab(kb_both("tab_review"), id="review") as review:
+                _, listing = staff_kb.review_tab(context)
+            review.select(**listing)
 
         def show_status(request: gr.Request) -> str:
             return render.staff_status(getattr(request, "username", None), gate.is_open())

@@ -1,0 +1,94 @@
+"""The analysts' loop on the staff app: the feedback row under the analytics chat (thumbs up/down through
+Chatbot.like, "Save as example") and the knowledge-base review page. Every event refuses a caller who is not
+signed in (the server already answers 401; StaffContext.staff checks again)."""
+from __future__ import annotations
+
+import gradio as gr
+
+from core.errors import StaffOnly
+from ui import kb_handlers
+from ui.kb_labels import kb_both
+
+PRIVATE = {"api_visibility": "private"}
+
+
+def feedback_row() -> tuple[gr.Button, gr.HTML]:
+    with gr.Row():
+        save = gr.Button(kb_both("save_example"), variant="secondary", size="sm", elem_id="analytics-save-example")
+    note = gr.HTML(visible=False, elem_id="analytics-kb-note")
+    return save, note
+
+
+def _guarded(context, fn, refused_outputs: int):
+    """Runs `fn(desk, staff, *args)` for a signed-in caller; anyone else gets the refusal in the note."""
+    def handler(*args, request: gr.Request):
+        try:
+            staff = context.staff(request)
+        except StaffOnly as exc:
+            note = kb_handlers._failed(exc)
+            return note if refused_outputs == 1 else (*(gr.skip() for _ in range(refused_outputs - 1)), note)
+        return fn(context.engine.knowledge, staff, *args)
+    return handler
+
+
+def wire_feedback(context, chat: gr.Chatbot, sql: gr.Code, memory: gr.State, edited: gr.State, save: gr.Button,
+                  note: gr.HTML, clear_triggers) -> None:
+    save.click(_guarded(context, kb_handlers.save_example, 1), [memory, edited], [note], **PRIVATE)
+
+    def liked(memory_value, sql_text, data: gr.LikeData, request: gr.Request):
+        try:
+            staff = context.staff(request)
+        except StaffOnly as exc:
+            return kb_handlers._failed(exc)
+        return kb_handlers.like(context.engine.knowledge, staff, data.index, data.liked, memory_value, sql_text)
+
+    chat.like(liked, [memory, sql], [note], **PRIVATE)
+    for trigger in clear_triggers:
+        trigger(lambda: (kb_handlers.empty_memory(), None), None, [memory, edited], **PRIVATE)
+
+
+def review_tab(context) -> None:
+    """List and search saved pairs and thumbs-down answers; open one, edit, re-run, approve or delete it."""
+    with gr.Row():
+        search = gr.Textbox(label=kb_both("search"), scale=3, elem_id="kb-search")
+        status = gr.Radio([(kb_both("all"), "all"), ("pending", "pending"), ("approved", "approved")], value="all",
+                          label=kb_both("status"), scale=2, elem_id="kb-status")
+        refresh = gr.Button(kb_both("refresh"), scale=1, elem_id="kb-refresh")
+    pairs = gr.Dataframe(headers=kb_handlers.PAIR_COLUMNS, label=kb_both("pairs"), interactive=False,
+                         max_height=300, wrap=True, elem_id="kb-pairs")
+    feedback = gr.Dataframe(headers=kb_handlers.FEEDBACK_COLUMNS, label=kb_both("thumbs_down"), interactive=False,
+                            max_height=240, wrap=True, elem_id="kb-feedback")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            pair_id = gr.Number(label=kb_both("pair_id"), precision=0, elem_id="kb-pair-id")
+            question = gr.Textbox(label=kb_both("question"), elem_id="kb-question")
+            sql = gr.Code(language="sql", label="SQL", interactive=True, lines=3, elem_id="kb-sql")
+            with gr.Row():
+                buttons = {name: gr.Button(kb_both(name), size="sm", elem_id=f"kb-{name}",
+                                           variant="stop" if name == "delete" else "secondary")
+                           for name in ("open", "save_edits", "rerun", "approve", "delete")}
+            note = gr.HTML(visible=False, elem_id="kb-note")
+        with gr.Column(scale=2):
+            result = gr.Dataframe(visible=False, interactive=False, max_height=300, elem_id="kb-result")
+
+    def tables(search_text, status_value, request: gr.Request):
+        try:
+            context.staff(request)
+        except StaffOnly:
+            return gr.skip(), gr.skip()
+        return kb_handlers.review_tables(context.engine.knowledge, search_text, status_value)
+
+    listing = {"fn": tables, "inputs": [search, status], "outputs": [pairs, feedback], **PRIVATE}
+    for trigger in (refresh.click, search.submit, status.change):
+        trigger(**listing)
+    pairs.select(kb_handlers.selected_id, [pairs], [pair_id], **PRIVATE).then(
+        _guarded(context, lambda desk, staff, ident: kb_handlers.open_pair(desk, ident), 4), [pair_id],
+        [pair_id, question, sql, note], **PRIVATE)
+    buttons["open"].click(_guarded(context, lambda desk, staff, ident: kb_handlers.open_pair(desk, ident), 4),
+                          [pair_id], [pair_id, question, sql, note], **PRIVATE)
+    buttons["save_edits"].click(_guarded(context, kb_handlers.edit_pair, 1), [pair_id, question, sql], [note],
+                                **PRIVATE).then(**listing)
+    buttons["rerun"].click(_guarded(context, kb_handlers.rerun_pair, 2), [pair_id], [result, note], **PRIVATE)
+    buttons["approve"].click(_guarded(context, kb_handlers.approve_pair, 1), [pair_id], [note], **PRIVATE).then(**listing)
+    buttons["delete"].click(_guarded(context, kb_handlers.delete_pair, 1), [pair_id], [note], **PRIVATE).then(**listing)
+    return refresh, listing
