@@ -25,6 +25,7 @@ def _recommend_tab(engine, limiter: TurnLimiter, network: dict) -> None:
         with gr.Column(scale=3):
             chat = widgets.chat("chat_recommend", "recommend-chat")
             message, send, stop, clear = widgets.chat_inputs("input_recommend", "recommend-input")
+            compare = gr.Button("비교하기 · Compare", variant="secondary", elem_id="recommend-compare")
             gr.Examples(EXAMPLES, inputs=[message], label=both("examples"), api_visibility="private")
         with gr.Column(scale=2):
             with gr.Accordion(both("show_vector"), open=True):
@@ -37,6 +38,14 @@ def _recommend_tab(engine, limiter: TurnLimiter, network: dict) -> None:
 
     turns = widgets.wire_turn(turn, "recommend", message, send, stop, chat, [message, chat, session],
                               [chat, message, session, panel, stop], network)
+    # A one-tap option (a refinement, a chip, details) sends its text as the customer's next message.
+    tapped = chat.option_select(handlers.option_text, None, [message], api_visibility="private").then(
+        turn, [message, chat, session], [chat, message, session, panel, stop], concurrency_id="recommend",
+        show_progress="hidden", **network)
+    compare.click(lambda history: handlers.compare_text(history), [chat], [message], api_visibility="private").then(
+        turn, [message, chat, session], [chat, message, session, panel, stop], concurrency_id="recommend",
+        show_progress="hidden", **network)
+    turns = [*turns, tapped]
     for trigger in (clear.click, chat.clear):  # the chat's own trash icon must forget carried facts too
         trigger(handlers.clear_recommend, None, [chat, message, session, panel], api_visibility="private",
                 cancels=turns).then(widgets.hide, None, [stop], api_visibility="private")

@@ -20,7 +20,8 @@ from core.errors import ChatError, ModelUnavailable, TurnStopped, describe_unexp
 from engine.session import ChatSession
 from core.language import detect_language, validate_message
 from models.serving import load_metadata
-from ui import render
+from engine.refine import options
+from ui import cards, render
 from ui.charts import chart_frame, pie_svg
 from ui.labels import both, text
 from ui.turns import Steps, mark_stopped, request_stop, run_turn
@@ -123,6 +124,26 @@ def _assistant(content: str) -> dict:
 
 
 # --- recommendation -----------------------------------------------------------------------------
+def option_text(selected: gr.SelectData) -> str:
+    """The message a tapped option sends: its value (a plain sentence the engine reads like typed text)."""
+    value = selected.value
+    return str(value.get("value") or value.get("label") or "") if isinstance(value, dict) else str(value or "")
+
+
+def compare_text(history) -> str:
+    """The compare button's message, in the conversation's language."""
+    return "추천 제품 비교해줘" if reply_language(None, chat_history(history)) == "ko" else "Compare them"
+
+
+def recommendation_bubble(trace: dict) -> dict:
+    """The reply, its cards (or comparison, or details) and the one-tap options under it."""
+    reply = render.recommendation_message(trace["reply"], trace["top"])
+    bubble = _assistant(f"{reply}\n\n{cards.turn_html(trace)}")
+    bubble["options"] = options([item["prdtCd"] for item in trace["top"]], trace.get("ask_next"),
+                                trace.get("language", "en"))
+    return bubble
+
+
 def recommend_turn(engine, message: str, history: list[dict], session: ChatSession | None,
                    backend: str | None = None) -> RecommendView:
     """One customer message -> the reply with bars in the chat and the 'show vector' panel."""
@@ -135,8 +156,7 @@ def recommend_turn(engine, message: str, history: list[dict], session: ChatSessi
         chat = _with(history, *_user_bubble(message), _assistant(error_message(exc, lang)))
         return RecommendView(chat, gr.skip(), session, gr.skip())
     trace = rec.to_json()
-    reply = render.recommendation_message(rec.reply, trace["top"])
-    chat = _with(history, *_user_bubble(message), _assistant(reply))
+    chat = _with(history, *_user_bubble(message), recommendation_bubble(trace))
     return RecommendView(chat, "", session, render.vector_panel(trace))
 
 
@@ -173,8 +193,7 @@ def recommend_stream(engine, message: str, history: list[dict], session: ChatSes
             result = data["result"]
     steps.end()
     trace = result.to_json()
-    reply = render.recommendation_message(result.reply, trace["top"])
-    chat = _with(history, *user, steps.message(), _assistant(reply))
+    chat = _with(history, *user, steps.message(), recommendation_bubble(trace))
     yield RecommendView(chat, "", work, render.vector_panel(trace), _hidden())
 
 

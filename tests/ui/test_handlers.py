@@ -86,7 +86,10 @@ def test_message_html_is_escaped_everywhere(engine):
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)> 35살 정수기'
     view = handlers.recommend_turn(engine, attack, [], ChatSession(), None)
     shown = json.dumps(view.history, ensure_ascii=False) + view.panel
-    assert "<script>" not in shown and "<img" not in shown
+    # the only images are the product cards' own pictures (data: URIs of the shipped SVGs)
+    assert "<script>" not in shown and "<img src=x" not in shown
+    reply = view.history[-1]["content"]
+    assert reply.count("<img") == reply.count('<img class="rc-card-picture" src="data:image/svg+xml;base64,') == 3
     assert "&lt;script&gt;" in view.history[0]["content"]
     asked = handlers.analytics_turn(engine, "<b>총</b> 정수기 사용자 알려줘", [], ChatSession(), None)
     assert "<b>" not in asked.history[0]["content"] and "&lt;b&gt;" in asked.history[0]["content"]
