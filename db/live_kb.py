@@ -7,6 +7,7 @@ import threading
 
 import numpy as np
 
+from db.glossary import GlossaryEntry, from_staff, load_glossary
 from db.retrieval import Example, KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -22,20 +23,28 @@ class LiveKnowledgeBase:
         self._version = None
         self._index = seed
         self._saved: list[dict] = []
+        self._terms: list[GlossaryEntry] = []
 
     def _current(self) -> tuple[KnowledgeBase, list[dict]]:
         try:
             version = self.store.version()
             saved = self.store.approved_pairs() if version != self._version else None
+            terms = from_staff(self.store.list_terms("approved")) if saved is not None else None
         except Exception as exc:  # an unreachable app-state database must not stop analytics: last known pairs
             log.warning("saved pairs unavailable, using the last known ones: %s", type(exc).__name__)
             saved = None
         with self._lock:
             if saved is not None:
+                self._terms = terms
                 self._index = KnowledgeBase(self.seed.questions + [p["question"] for p in saved],
                                             self.seed.sqls + [p["sql"] for p in saved])
                 self._saved, self._version = saved, version
             return self._index, self._saved
+
+    def glossary(self) -> list[GlossaryEntry]:
+        """db/glossary.toml's terms, then the approved ones staff proposed."""
+        self._current()
+        return [*load_glossary(), *self._terms]
 
     def saved_pairs(self) -> list[dict]:
         return list(self._current()[1])

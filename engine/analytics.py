@@ -131,8 +131,10 @@ class AnalyticsPipeline:
 
     def build_request(self, question: str, language: str, examples: list[Example], history: tuple[Turn, ...],
                       feedback: str | None) -> SqlRequest:
+        glossary = getattr(self.knowledge_base, "glossary", None)
         return SqlRequest(question=question, language=language, schema_text=SCHEMA_TEXT,
-                          examples=tuple(examples), history=history, error_feedback=feedback)
+                          examples=tuple(examples), history=history, error_feedback=feedback,
+                          glossary=tuple(glossary()) if glossary else ())
 
     def generate(self, generator: SqlGenerator, request: SqlRequest) -> SqlResult:
         return generator.generate_sql(request)

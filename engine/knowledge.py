@@ -149,6 +149,57 @@ class KnowledgeDesk:
     def list_feedback(self, search: str | None = None) -> list[dict]:
         return self.store.list_feedback("down", search)
 
+    # --- glossary -----------------------------------------------------------------------------
+    def check_condition(self, condition) -> tuple[str, int]:
+        """A term's condition runs as the WHERE of a count over customer, through the guard, once."""
+        if not isinstance(condition, str) or not condition.strip() or ";" in condition:
+            raise PairRefused("a term needs one SQL condition", detail_ko="용어에는 SQL 조건 하나가 필요해요")
+        condition = condition.strip()
+        if not _one_condition(condition):  # "x) OR (1=1" would escape the parentheses it is run in
+            raise PairRefused("the condition is not one SQL expression", detail_ko="조건이 SQL 식 하나가 아니에요")
+        _, result = self.check_sql(f"SELECT COUNT(*) AS n FROM customer WHERE ({condition})")
+        return condition, int(result.rows[0][0]) if result.rows else 0
+
+    def propose_term(self, term, condition, aliases, description, staff: str | None) -> dict:
+        """Stored pending; it reaches the rules parser and LLM prompts once approved."""
+        term = term.strip() if isinstance(term, str) else ""
+        if not 1 <= len(term) <= 64:
+            raise PairRefused("a term is 1-64 characters", detail_ko="용어는 1-64자여야 해요")
+        try:
+            condition, matched = self.check_condition(condition)
+        except PairRefused as exc:
+            self._record("term_propose", staff, term, condition if isinstance(condition, str) else None, None, exc.code)
+            raise
+        spellings = [a.strip() for a in (aliases or "").split(",") if a.strip()] if isinstance(aliases, str) else []
+        proposed = self.store.propose_term(term, condition, aliases=spellings,
+                                           description=description.strip() if isinstance(description, str) else None,
+                                           by=staff)
+        self._record("term_propose", staff, term, condition, matched, "ok")
+        return {**proposed, "matched": matched}
+
+    def approve_term(self, term_id, staff: str | None) -> dict:
+        term_id = _pair_id(term_id)
+        term = next((t for t in self.store.list_terms() if t["id"] == term_id), None)
+        if term is None:
+            raise BadInput(f"there is no term {term_id}", detail_ko=f"{term_id}번 용어가 없어요")
+        self.check_condition(term["condition"])
+        approved = self.store.approve_term(term_id, staff)
+        self._record("term_approve", staff, term["term"], term["condition"], None, "ok")
+        return approved
+
+    def remove_term(self, term_id, staff: str | None) -> dict:
+        removed = self.store.remove_term(_pair_id(term_id))
+        self._record("term_remove", staff, removed["term"], removed["condition"], None, "ok")
+        return removed
+
+    def list_terms(self) -> list[dict]:
+        """The reviewed file's terms (read-only here), then those staff proposed, pending or approved."""
+        from db.glossary import load_glossary
+
+        filed = [{"id": None, "term": e.term, "aliases": list(e.aliases), "condition": e.condition,
+                  "description": e.description, "status": "file"} for e in load_glossary()]
+        return [*filed, *self.store.list_terms()]
+
     # --- audit --------------------------------------------------------------------------------
     def _record(self, action, staff, question, sql, row_count, outcome) -> None:
         try:
@@ -156,6 +207,26 @@ class KnowledgeDesk:
                                      outcome=outcome)
         except Exception as exc:
             log.error("audit log write failed: %s", describe_unexpected(exc))
+
+
+def _one_condition(condition: str) -> bool:
+    import sqlglot
+    from sqlglot.errors import ParseError
+
+    try:
+        parsed = sqlglot.parse(condition, read="sqlite")
+    except ParseError:
+        return False
+    return len(parsed) == 1 and parsed[0] is not None and _balanced(condition)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _pair_id(value) -> int:

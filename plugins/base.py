@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from core.errors import BackendOutputInvalid
 from core.features import FEATURES, PRODUCT_GROUPS
+from db.glossary import GlossaryEntry  # noqa: F401 (part of the plugin API: a business term)
 from db.retrieval import Example  # noqa: F401 (part of the plugin API: a retrieved sample pair)
 from plugins.settings import BackendSettings, Readiness, load_backend_settings, settings_readiness
 
@@ -69,6 +70,7 @@ class SqlRequest:
     examples: tuple[Example, ...] = ()
     history: tuple[Turn, ...] = ()  # earlier question/SQL pairs of this conversation, oldest first
     error_feedback: str | None = None  # the database's complaint about the previous attempt
+    glossary: tuple[GlossaryEntry, ...] = ()  # the company's terms and their WHERE conditions (db/glossary.toml)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from plugins import InputTooLong, SqlGenerator, SqlRequest, SqlResult, hookimpl
 from plugins.aws import LazyClient, call_mapped
 from plugins.bedrock_converse import BedrockConverseSqlGenerator, ConverseSettings
 from plugins.llm_output import extract_sql
-from plugins.prompting import feedback_text, load_prompt, render, suggestions
+from plugins.prompting import feedback_text, glossary_text, load_prompt, render, suggestions
 
 MAX_QUERY_CHARS = 1000  # RetrieveAndGenerateInput.text in the service model
 MAX_TEMPLATE_CHARS = 4000  # TextPromptTemplate in the service model
@@ -31,7 +31,8 @@ def generation_template(request: SqlRequest) -> str:
     while True:
         lines = [f"Q: {_service_safe(t.question)}\nSQL: {_service_safe(t.sql)}" for t in history]
         earlier = "\nEarlier in this conversation:\n" + "\n".join(lines) + "\n" if lines else ""
-        template = render(load_prompt("kb_generation.txt"), schema=schema, history=earlier, feedback=feedback)
+        template = render(load_prompt("kb_generation.txt"), schema=schema, history=earlier, feedback=feedback,
+                          glossary=_service_safe(glossary_text(request)))
         if len(template) <= MAX_TEMPLATE_CHARS or not history:
             return template[:MAX_TEMPLATE_CHARS]
         history.pop(0)

@@ -56,9 +56,16 @@ def suggestions(request: SqlRequest, limit: int = 3) -> tuple[str, ...]:
     return tuple(example.question for example in request.examples[:limit])
 
 
+def glossary_text(request: SqlRequest) -> str:
+    """The company's terms as prompt lines, or a line saying there are none."""
+    from db.glossary import prompt_text
+
+    return prompt_text(request.glossary) or "(none)"
+
+
 def sql_messages(request: SqlRequest) -> tuple[str, list[tuple[str, str]]]:
     """System text plus (role, text) turns: retrieved examples and earlier turns become user/assistant pairs."""
-    system = render(load_prompt("sql_system.txt"), schema=request.schema_text.strip())
+    system = render(load_prompt("sql_system.txt"), schema=request.schema_text.strip(), glossary=glossary_text(request))
     turns: list[tuple[str, str]] = []
     for pair in (*request.examples, *request.history):
         turns.append(("user", pair.question))

@@ -165,3 +165,37 @@ def selected_id(table, event: gr.SelectData | None):
     """The id of the row a reviewer clicked in a table whose first column is the id."""
     row = getattr(event, "row_value", None)
     return row[0] if row else gr.skip()
+
+
+# --- the glossary -------------------------------------------------------------------------------
+TERM_COLUMNS = ["id", "status", "term", "aliases", "condition", "description"]
+
+
+def glossary_table(desk) -> Any:
+    terms = desk.list_terms()
+    return pd.DataFrame([[t["id"], t["status"], t["term"], ", ".join(t["aliases"]), t["condition"], t["description"]]
+                         for t in terms], columns=TERM_COLUMNS)
+
+
+def propose_term(desk, staff: str, term, condition, aliases, description) -> Any:
+    try:
+        proposed = desk.propose_term(term, condition, aliases, description, staff)
+    except Exception as exc:
+        return _failed(exc)
+    return _note(kb_both("term_proposed", id=proposed["id"]))
+
+
+def approve_term(desk, staff: str, term_id) -> Any:
+    try:
+        approved = desk.approve_term(term_id, staff)
+    except Exception as exc:
+        return _failed(exc)
+    return _note(kb_both("term_approved", id=approved["id"]))
+
+
+def delete_term(desk, staff: str, term_id) -> Any:
+    try:
+        removed = desk.remove_term(term_id, staff)
+    except Exception as exc:
+        return _failed(exc)
+    return _note(kb_both("term_deleted", id=removed["id"]))

@@ -91,4 +91,38 @@ def review_tab(context) -> None:
     buttons["rerun"].click(_guarded(context, kb_handlers.rerun_pair, 2), [pair_id], [result, note], **PRIVATE)
     buttons["approve"].click(_guarded(context, kb_handlers.approve_pair, 1), [pair_id], [note], **PRIVATE).then(**listing)
     buttons["delete"].click(_guarded(context, kb_handlers.delete_pair, 1), [pair_id], [note], **PRIVATE).then(**listing)
+    _glossary_section(context)
     return refresh, listing
+
+
+def _glossary_section(context) -> None:
+    """The reviewed file's terms and those staff proposed; a proposal takes effect once approved here."""
+    with gr.Accordion(kb_both("glossary"), open=False) as section:
+        terms = gr.Dataframe(headers=kb_handlers.TERM_COLUMNS, interactive=False, max_height=260, wrap=True,
+                             elem_id="kb-terms")
+        with gr.Row():
+            term = gr.Textbox(label=kb_both("term"), elem_id="kb-term")
+            aliases = gr.Textbox(label=kb_both("aliases"), elem_id="kb-term-aliases")
+            condition = gr.Textbox(label=kb_both("condition"), placeholder="score >= 90", elem_id="kb-term-condition")
+            description = gr.Textbox(label=kb_both("description"), elem_id="kb-term-description")
+        with gr.Row():
+            propose = gr.Button(kb_both("propose_term"), size="sm", elem_id="kb-term-propose")
+            term_id = gr.Number(label=kb_both("term_id"), precision=0, elem_id="kb-term-id")
+            approve = gr.Button(kb_both("approve_term"), size="sm", elem_id="kb-term-approve")
+            delete = gr.Button(kb_both("delete_term"), size="sm", variant="stop", elem_id="kb-term-delete")
+        note = gr.HTML(visible=False, elem_id="kb-term-note")
+
+    def table(request: gr.Request):
+        try:
+            context.staff(request)
+        except StaffOnly:
+            return gr.skip()
+        return kb_handlers.glossary_table(context.engine.knowledge)
+
+    shown = {"fn": table, "inputs": None, "outputs": [terms], **PRIVATE}
+    propose.click(_guarded(context, kb_handlers.propose_term, 1), [term, condition, aliases, description], [note],
+                  **PRIVATE).then(**shown)
+    approve.click(_guarded(context, kb_handlers.approve_term, 1), [term_id], [note], **PRIVATE).then(**shown)
+    delete.click(_guarded(context, kb_handlers.delete_term, 1), [term_id], [note], **PRIVATE).then(**shown)
+    terms.select(kb_handlers.selected_id, [terms], [term_id], **PRIVATE)
+    section.expand(**shown)

@@ -106,3 +106,28 @@ def test_every_loop_handler_refuses_a_caller_without_sign_in(engine):
         note = staff_kb._guarded(context, fn, 1)(*args, request=nobody)
         assert "rc-error" in note_text(note)
     assert engine.knowledge.list_pairs() == []
+
+
+def test_a_term_proposed_from_the_ui_takes_effect_once_approved(engine):
+    question = "신혼 고객 수"
+    with pytest.raises(CannotAnswer):
+        engine.ask(question, ChatSession(), "rules")
+    note = kb_handlers.propose_term(engine.knowledge, "alice", "신혼", "houseHold = 2 AND age < 35", "newlyweds", "2인 가구, 35세 미만")
+    [term] = engine.knowledge.store.list_terms()
+    assert f"#{term['id']}" in note_text(note) and term["status"] == "pending"
+    with pytest.raises(CannotAnswer):  # pending: not used yet
+        engine.ask(question, ChatSession(), "rules")
+    kb_handlers.approve_term(engine.knowledge, "bob", term["id"])
+    answer = engine.ask(question, ChatSession(), "rules")
+    assert "(houseHold = 2 AND age < 35)" in answer.sql and answer.rows[0][0] > 0
+    table = kb_handlers.glossary_table(engine.knowledge)
+    assert "VIP" in list(table["term"]) and "신혼" in list(table["term"])
+    kb_handlers.delete_term(engine.knowledge, "bob", term["id"])
+    with pytest.raises(CannotAnswer):
+        engine.ask(question, ChatSession(), "rules")
+
+
+@pytest.mark.parametrize("condition", ["1=1; DROP TABLE customer", "nope > 1", "", "score >= 90) OR (1=1"])
+def test_a_hostile_or_failing_term_condition_is_refused(engine, condition):
+    note = kb_handlers.propose_term(engine.knowledge, "alice", "x", condition, "", "")
+    assert "rc-error" in note_text(note) and engine.knowledge.store.list_terms() == []

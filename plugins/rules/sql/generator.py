@@ -12,6 +12,7 @@ from core.text import fold, same_question
 from core.vocabulary import GROUP_MENTION, GROUPS, group_name, mentioned_group
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult
 from plugins.rules.sql.decline import Decline
+from plugins.rules.sql.glossary import apply_terms, strip_terms
 from plugins.rules.sql.parser import read_conversation
 from plugins.rules.sql.render import render
 
@@ -68,13 +69,19 @@ class RulesSqlGenerator(SqlGenerator):
                    "matched_question": taught.question, "score": taught.score}
             return SqlResult(sql=taught.sql, raw=_dump(raw))
         history = tuple(turn.question for turn in request.history)
+        question, terms = strip_terms(request.question, request.language, request.glossary)
         try:
-            intent, used = read_conversation(request.question, history)
+            intent, used = read_conversation(question, history)
+            sql = render(intent, request.language)
+            if terms:
+                sql = apply_terms(sql, terms)
         except Decline as decline:
             return self._declined(request, decline)
         raw = {"backend": self.backend_id, "source": "parser", "intent": intent.to_json(),
                "turns_used": used, "followup": used > 1}
-        return SqlResult(sql=render(intent, request.language), raw=_dump(raw))
+        if terms:
+            raw["glossary"] = [{"term": t.term, "condition": t.condition, "source": t.source} for t in terms]
+        return SqlResult(sql=sql, raw=_dump(raw))
 
     def _declined(self, request: SqlRequest, decline: Decline) -> SqlResult:
         """A near-identical knowledge-base question's SQL, or no SQL and three questions the parser answers."""
