@@ -25,6 +25,12 @@ log = logging.getLogger(__name__)
 
 def _silent(step: str, data: dict) -> None:
     return None
+
+
+def _sends_rows(generator: SqlGenerator) -> bool:
+    """A backend that writes answers itself (overrides write_answer or stream_answer) is handed the rows."""
+    kind = type(generator)
+    return kind.write_answer is not SqlGenerator.write_answer or kind.stream_answer is not SqlGenerator.stream_answer
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*\n?(.*?)\n?```$", re.S)
 
 
@@ -46,6 +52,7 @@ class AnalyticsAnswer:
     elapsed_ms: float
     prose: str = ""  # the answer without the SQL block, for front ends that render the SQL themselves
     fallback: dict | None = None  # set by the engine when the configured backend was unavailable
+    answer_writer: dict | None = None  # {"by": backend id or "template", "rows_sent": bool, "rows_allowed": bool}
 
     def to_json(self) -> dict:
         """The CLI `sql` contract plus the trace the SQL panel shows."""
@@ -64,14 +71,17 @@ class AnalyticsAnswer:
             "language": self.language,
             "elapsed_ms": round(self.elapsed_ms, 3),
             "fallback": self.fallback,
+            "answer_writer": self.answer_writer,
         }
 
 
 class AnalyticsPipeline:
     """One per process: the database and knowledge base are shared; each conversation brings its session."""
 
-    def __init__(self, database, knowledge_base, history_turns: int = 3, *, examples_k: int = 3):
+    def __init__(self, database, knowledge_base, history_turns: int = 3, *, examples_k: int = 3,
+                 rows_to_llm: bool = False):
         self.database = database
+        self.rows_to_llm = rows_to_llm  # LLM_RESULT_ROWS: may result rows reach a backend to write the answer?
         self.knowledge_base = knowledge_base
         self.history_turns = history_turns
         self.examples_k = examples_k
@@ -108,10 +118,15 @@ class AnalyticsPipeline:
         chart_wanted = wants_chart(question) or (session.chart_wanted and is_follow_up(question))
         chart = self.choose_chart(columns, rows, question, chart_wanted)
         notify("rows", {"sql": sql, "columns": columns, "rows": rows, "truncated": outcome.truncated, "chart": chart})
-        if progress is None:
-            prose = self.write_answer(question, language, generator, sql, columns, rows, outcome.truncated)
+        writer = {"by": "template", "rows_sent": False, "rows_allowed": self.rows_to_llm}
+        if not self.rows_to_llm:
+            prose = compose_answer(question, language, columns, rows, sql=sql, truncated=outcome.truncated)
+            notify("answer", {"text": prose})
+        elif progress is None:
+            prose = self.write_answer(question, language, generator, sql, columns, rows, outcome.truncated, writer)
         else:
-            prose = self.stream_answer(question, language, generator, sql, columns, rows, outcome.truncated, notify)
+            prose = self.stream_answer(question, language, generator, sql, columns, rows, outcome.truncated, notify,
+                                       writer)
         text = append_sql(prose, sql, language) if show_sql else prose
         self.remember_turn(session, question, sql)
         session.chart_wanted = chart_wanted
@@ -119,7 +134,7 @@ class AnalyticsPipeline:
             question=question, language=language, backend=generator.backend_id, sql=sql, columns=columns,
             rows=rows, truncated=outcome.truncated, answer=text, prose=prose, chart=chart, show_sql=show_sql,
             examples=examples, attempts=attempts, raw=result.raw,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
+            elapsed_ms=(time.perf_counter() - started) * 1000, answer_writer=writer,
         )
 
     def retrieve_examples(self, question: str) -> list[Example]:
@@ -163,12 +178,15 @@ class AnalyticsPipeline:
         return f"The previous SQL failed.\nSQL: {sql}\nDatabase error: {error.detail or error.message('en')}"
 
     def write_answer(self, question: str, language: str, generator: SqlGenerator, sql: str, columns: list[str],
-                     rows: list[list], truncated: bool) -> str:
+                     rows: list[list], truncated: bool, writer: dict | None = None) -> str:
+        """Called only when rows may reach the backend; `writer`, when given, records who wrote the answer."""
         text = generator.write_answer(question, language, columns, rows)
+        if writer is not None:
+            writer.update(by=generator.backend_id if text else "template", rows_sent=_sends_rows(generator))
         return text or compose_answer(question, language, columns, rows, sql=sql, truncated=truncated)
 
     def stream_answer(self, question: str, language: str, generator: SqlGenerator, sql: str, columns: list[str],
-                      rows: list[list], truncated: bool, notify: Progress) -> str:
+                      rows: list[list], truncated: bool, notify: Progress, writer: dict | None = None) -> str:
         """Like write_answer, telling `notify` the text so far as the backend writes it; a backend that fails
         part way is replaced by the templates (and `notify` hears the template's text)."""
         parts: list[str] = []
@@ -181,6 +199,8 @@ class AnalyticsPipeline:
             log.warning("%s stopped writing the answer, using the template: %s", generator.backend_id, exc.code)
             parts = []
         text = "".join(parts).strip()
+        if writer is not None:
+            writer.update(by=generator.backend_id if text else "template", rows_sent=_sends_rows(generator))
         if not text:
             text = compose_answer(question, language, columns, rows, sql=sql, truncated=truncated)
             notify("answer", {"text": text})

@@ -178,7 +178,8 @@ class Engine:
 
                 # Saved pairs join the reviewed seed set the moment they are saved (see engine/knowledge.py).
                 live = LiveKnowledgeBase(cached_knowledge_base(), store)
-                self._analytics = AnalyticsPipeline(database, live, history_turns=self.settings.sql_history_turns)
+                self._analytics = AnalyticsPipeline(database, live, history_turns=self.settings.sql_history_turns,
+                                                    rows_to_llm=self.settings.llm_result_rows)
             return self._analytics
 
     def ask(self, question: str, session: ChatSession | None = None, backend: str | None = None,

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     sql_max_chars: int = Field(10_000, ge=100)
     max_input_chars: int = Field(2_000, ge=10)
     sql_history_turns: int = Field(3, ge=0)
+    # Whether result rows may go to an LLM to write the answer; off, the templates write it from the result's
+    # shape and an LLM sees only the schema text and retrieved pairs.
+    llm_result_rows: bool = False
     # DuckDB only: per process, fixed by the first connection to the file.
     duckdb_memory_limit: str = Field("1GB", pattern=r"(?i)^\s*\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)\s*$")
     duckdb_threads: int | None = Field(None, ge=1, le=256)

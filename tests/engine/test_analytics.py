@@ -167,10 +167,15 @@ def test_plain_question_has_no_chart_and_no_sql_in_the_answer(pipeline, database
     assert answer.chart is None and not answer.show_sql
 
 
-def test_a_backend_may_phrase_the_answer_itself(pipeline):
-    generator = ScriptedGenerator(COUNT_ALL, answer="LLM says hello")
+def test_a_backend_may_phrase_the_answer_itself_when_rows_may_reach_it(pipeline):
+    generator = ScriptedGenerator(COUNT_ALL, COUNT_ALL, answer="LLM says hello")
+    kept = pipeline.answer("how many customers? show the sql", "en", generator, ChatSession())
+    assert "LLM says hello" not in kept.answer  # LLM_RESULT_ROWS is off by default: the templates write it
+    assert kept.answer_writer == {"by": "template", "rows_sent": False, "rows_allowed": False}
+    pipeline.rows_to_llm = True
     answer = pipeline.answer("how many customers? show the sql", "en", generator, ChatSession())
     assert answer.answer.startswith("LLM says hello\n\nHere is the SQL I ran:")
+    assert answer.to_json()["answer_writer"] == {"by": "scripted", "rows_sent": True, "rows_allowed": True}
 
 
 def test_history_sent_to_the_backend_is_bounded(database):

@@ -192,6 +192,7 @@ def test_cli_sql_through_converse_runs_the_guarded_query_and_phrases_the_answer(
 
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     monkeypatch.setenv("DATABASE_URL", small_db)
+    monkeypatch.setenv("LLM_RESULT_ROWS", "true")  # result rows may reach the LLM to phrase the answer
     aws_env.push(converse_reply("```sql\nSELECT COUNT(*) AS n FROM customer WHERE prdtGrpCd = '정수기'\n```"),
                  converse_reply("정수기 고객이 가장 많아요."))
     assert main(["sql", "--backend", "bedrock-converse", "정수기 고객은 몇 명이야?"]) == 0

@@ -80,7 +80,7 @@ def engine(small_db):
     GATE = Gate()
     GatedVectorizer.failure, StreamingSql.broken_after = None, None
     with registered(Plugin()):
-        yield Engine(offline_settings(database_url=small_db))
+        yield Engine(offline_settings(database_url=small_db, llm_result_rows=True))  # an LLM writes the answers here
     GATE.release.set()
 
 
