@@ -201,6 +201,33 @@ class PairRefused(BadInput):
     en = "That pair was not saved: {detail}"
 
 
+
+class ConsultFieldInvalid(BadInput):
+    """A consultation form field that failed its check; `field` names it so the form can show it beside it."""
+
+    code = "consult_field_invalid"
+    ko = "{field_ko}: {detail}"
+    en = "{field_en}: {detail}"
+
+    def __init__(self, field: str, detail: str, *, detail_ko: str):
+        self.field = field
+        names = {"name": ("이름", "Name"), "phone": ("전화번호", "Phone"), "preferred_time": ("희망 시간", "Preferred time"),
+                 "consent": ("동의", "Consent")}
+        field_ko, field_en = names.get(field, (field, field))
+        super().__init__(detail, detail_ko=detail_ko, field_ko=field_ko, field_en=field_en)
+
+    def to_json(self, lang: str = "en") -> dict:
+        return {**super().to_json(lang), "field": self.field}
+
+
+class TooManyConsultations(ChatError):
+    code = "too_many_consultations"
+    exit_code = 2
+    refused = True
+    ko = "상담 신청이 너무 잦아요. {minutes}분 뒤에 다시 시도해 주세요 (1시간에 {limit}회까지)."
+    en = "Too many consultation requests. Please try again in {minutes} min (up to {limit} an hour)."
+
+
 def describe_unexpected(exc: BaseException) -> str:
     """Where an unexpected error happened, not what it said: exception text can carry request data or keys."""
     import traceback

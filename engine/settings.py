@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1)
     login_lockout_seconds: float = Field(30.0, gt=0)
     download_ttl_seconds: float = Field(3600.0, gt=0)  # CSV files with customer rows live this long
+    # Days a consultation request (name, phone) is kept; older ones are deleted on each new request and listing.
+    lead_retention_days: int = Field(90, ge=1, le=3650)
+    consult_requests_per_hour: int = Field(3, ge=1)  # per browser session
 
     _env_file_read: Path | None = PrivateAttr(default=None)
     _backend_values: dict[str, Any] = PrivateAttr(default_factory=dict)

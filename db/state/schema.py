@@ -82,3 +82,23 @@ class GlossaryTerm(StateBase):
     proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     approved_by: Mapped[str | None] = mapped_column(String(64))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ConsultationRequest(StateBase):
+    """A customer's request to be called back, kept only with consent and only for the retention period."""
+
+    __tablename__ = "consultation_request"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused after a deletion
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(32))  # normalised, e.g. 010-1234-5678
+    preferred_time: Mapped[str | None] = mapped_column(String(64))
+    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    products: Mapped[str] = mapped_column(Text)  # JSON list of the recommended prdtCd, best first
+    facts: Mapped[str] = mapped_column(Text)  # JSON: the conversation's stated facts and product group
+    language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16))  # new | handled
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -27,6 +27,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),  # new | handled
         sa.Column("handled_by", sa.String(64)),
         sa.Column("handled_at", sa.DateTime(timezone=True)),
+        # A deleted request's id is never given to a later one, so "opened lead N" in the audit log stays unambiguous.
+        sqlite_autoincrement=True,
     )
 
 
