@@ -82,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     kb_remove.add_argument("id")
     kb_remove.add_argument("--by")
 
+    leads = sub.add_parser("leads", help="consultation requests from the customer app")
+    leads_sub = leads.add_subparsers(dest="leads_command", required=True)
+    leads_list = leads_sub.add_parser("list", help="kept requests, newest first (expired ones are deleted first)")
+    leads_list.add_argument("--show-contact", action="store_true", help="names and phones unmasked (audited)")
+
     audit = sub.add_parser("audit", help="the latest staff requests from the audit log")
     audit.add_argument("--last", type=int, default=20)
 
@@ -202,6 +207,15 @@ def _run(args, out) -> int:
         return _emit(_kb_command(engine.knowledge, args), out) or 0
     if args.command == "staff":
         return _emit(_staff_command(engine.state, args), out) or 0
+    if args.command == "leads":
+        from engine.consult import ConsultDesk
+
+        desk = ConsultDesk(engine)
+        listed = desk.list(show_contact=args.show_contact)
+        if args.show_contact:
+            engine.state.record("list_leads", staff="cli", outcome="ok", question=f"leads {len(listed)}",
+                                row_count=len(listed))
+        return _emit({"leads": listed}, out) or 0
     if args.command == "audit":
         return _emit({"entries": engine.state.recent_audit(args.last)}, out) or 0
     if args.command == "plugins":

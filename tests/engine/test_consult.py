@@ -144,3 +144,18 @@ def test_no_contact_detail_reaches_a_log_or_the_audit_log(desk, engine, caplog):
     for secret in (NAME, PHONE, "9876", "5432", "01098765432", "내일 오전"):
         assert secret not in logged
     assert f"lead {lead}" in logged
+
+
+def test_cli_leads_list_masks_unless_show_contact(monkeypatch, tmp_path, capsys):
+    from engine.cli import main
+    from engine.settings import load_settings
+
+    monkeypatch.setenv("STATE_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    ConsultDesk(Engine(load_settings())).request(NAME, PHONE, "", True, _session(), session_id="s")
+    assert main(["leads", "list"]) == 0
+    masked = json.loads(capsys.readouterr().out)["leads"]
+    assert masked[0]["phone"] == "010-****-5432" and NAME not in json.dumps(masked, ensure_ascii=False)
+    assert masked[0]["products"] == ["WP01", "WP02", "WP03"]
+    assert main(["leads", "list", "--show-contact"]) == 0
+    shown = json.loads(capsys.readouterr().out)["leads"]
+    assert (shown[0]["name"], shown[0]["phone"]) == (NAME, PHONE)
