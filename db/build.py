@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import create_engine, event, insert, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import NoSuchModuleError
-from sqlalchemy.schema import CreateTable
+from sqlalchemy.schema import AddConstraint, CreateTable
 
 from db.catalog import PRODUCTS
 from db.schema import Base, Product
@@ -81,14 +81,21 @@ def _customer_frame(rows: int, seed: int, csv_path: Path | None) -> pd.DataFrame
 def _fill(conn: Connection, customers: pd.DataFrame) -> None:
     Base.metadata.drop_all(conn)
     tables = Base.metadata.sorted_tables
+    # PostgreSQL checks a foreign key row by row during COPY (a trigger each); added after the load it is
+    # one join. SQLite does not enforce it unless asked and DuckDB cannot add one later, so they keep it inline.
+    defer_keys = conn.dialect.name == "postgresql"
     for table in tables:
-        conn.execute(CreateTable(table))
+        conn.execute(CreateTable(table, include_foreign_key_constraints=[] if defer_keys else None))
     conn.execute(insert(Product), [p.table_row() for p in PRODUCTS])
     from db.bulk_load import load_customers  # NumPy and pandas load only when something is built
     from db.csv_import import COLUMNS
 
     load_customers(conn, customers.loc[:, list(COLUMNS)])
     # Indexes after the load: one sort each instead of maintaining them row by row; none for DuckDB.
+    if defer_keys:
+        for table in tables:
+            for key in sorted(table.foreign_key_constraints, key=lambda k: k.name or ""):
+                conn.execute(AddConstraint(key))
     if conn.dialect.name != "duckdb":
         for table in tables:
             for index in sorted(table.indexes, key=lambda i: i.name):

@@ -45,9 +45,10 @@ class Customer(Base):
     prdtGrpCd: Mapped[str] = mapped_column(String(32), index=True)
     prdtCd: Mapped[str] = mapped_column(ForeignKey("product.prdtCd"), index=True)
 
-    # PostgreSQL only, from bench/scale.py at 7,000,000 rows: one group's ages (counts of 40대, average
-    # and oldest age, age bands of a group) became index-only range scans, 244 -> 35 ms for "40대 비데
-    # 사용자 수" and 562 -> 237 ms for an average age. SQLite and DuckDB skip it (db/build.py says why).
+    # PostgreSQL only, measured at 7,000,000 rows (bench/postgres_tuning.py): one group's ages (counts of
+    # 40대, average and oldest age, age bands of a group) became index-only range scans, 290 -> 37 ms for
+    # "40대 비데 사용자 수" and 630 -> 266 ms for an average age. SQLite (the 70,000-row default) and DuckDB
+    # do without it.
     __table_args__ = (Index("ix_customer_prdtGrpCd_age", "prdtGrpCd", "age").ddl_if(dialect="postgresql"),)
 
 

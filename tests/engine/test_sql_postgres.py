@@ -129,6 +129,8 @@ def test_postgres_gets_the_group_age_index_and_a_vacuum_and_sqlite_does_not(post
     engine = create_engine(postgres_url)
     try:
         assert "ix_customer_prdtGrpCd_age" in {ix["name"] for ix in inspect(engine).get_indexes("customer")}
+        # Added after the COPY rather than checked row by row during it; it must still be there.
+        assert [fk["referred_table"] for fk in inspect(engine).get_foreign_keys("customer")] == ["product"]
         with engine.connect() as conn:
             vacuumed = conn.exec_driver_sql(
                 "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'customer'").scalar()
