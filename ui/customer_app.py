@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gradio as gr
 
+from engine.consult import ConsultDesk
 from engine.limits import TurnLimiter
 from engine.session import ChatSession
-from ui import handlers, render, widgets
+from ui import consult_form, handlers, render, widgets
 from ui.labels import both, text
 from ui.request_engine import RequestEngine
 
@@ -19,13 +20,14 @@ EXAMPLES = [
 ]
 
 
-def _recommend_tab(engine, limiter: TurnLimiter, network: dict) -> None:
+def _recommend_tab(engine, limiter: TurnLimiter, desk: ConsultDesk, network: dict) -> None:
     session = gr.State(ChatSession())
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chat = widgets.chat("chat_recommend", "recommend-chat")
             message, send, stop, clear = widgets.chat_inputs("input_recommend", "recommend-input")
             compare = gr.Button("비교하기 · Compare", variant="secondary", elem_id="recommend-compare")
+            consult_form.build(desk, limiter, APP, session)
             gr.Examples(EXAMPLES, inputs=[message], label=both("examples"), api_visibility="private")
         with gr.Column(scale=2):
             with gr.Accordion(both("show_vector"), open=True):
@@ -53,6 +55,7 @@ def _recommend_tab(engine, limiter: TurnLimiter, network: dict) -> None:
 
 def build_customer_app(engine, limiter: TurnLimiter) -> gr.Blocks:
     network = {"concurrency_limit": engine.settings.network_concurrency}
+    desk = ConsultDesk(engine)
     with gr.Blocks(title=f"{text('title', 'ko')} · {text('title', 'en')}", analytics_enabled=False) as app:
         widgets.header()
         fallback = engine.fallback_for("vectorizer")
@@ -60,7 +63,7 @@ def build_customer_app(engine, limiter: TurnLimiter) -> gr.Blocks:
         gr.HTML(notice, visible=bool(notice), elem_id="backend-banner")
         with gr.Tabs():
             with gr.Tab(both("tab_recommend"), id="recommend"):
-                _recommend_tab(engine, limiter, {**network, "api_visibility": "private"})
+                _recommend_tab(engine, limiter, desk, {**network, "api_visibility": "private"})
             with gr.Tab(both("tab_catalogue"), id="catalogue"):
                 gr.HTML(render.catalogue_panel(), elem_id="catalogue")
 
@@ -69,5 +72,11 @@ def build_customer_app(engine, limiter: TurnLimiter) -> gr.Blocks:
             return handlers.api_recommend(RequestEngine(engine, limiter, APP, request), message)
 
         gr.api(recommend, api_name="recommend", concurrency_id="api-recommend", **network)
+
+        def consult(name: str, phone: str, preferred_time: str, consent: bool, request: gr.Request) -> tuple[str, dict]:
+            """Ask to be called back (stored only with consent); returns the confirmation and a trace with lead_id."""
+            return consult_form.submit(desk, limiter, APP, request, name, phone, preferred_time, consent, None)
+
+        gr.api(consult, api_name="consult", concurrency_id="api-consult", concurrency_limit=2)
     app.queue(max_size=engine.settings.queue_max_size)
     return app
