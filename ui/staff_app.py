@@ -10,7 +10,7 @@ import gradio as gr
 from core.errors import StaffOnly
 from engine.limits import TurnLimiter
 from engine.session import ChatSession
-from ui import handlers, kb_handlers, render, staff_kb, widgets
+from ui import handlers, kb_handlers, render, staff_kb, staff_leads, widgets
 from ui.downloads import DownloadStore
 from ui.kb_labels import kb_both
 from ui.labels import both, text
@@ -144,6 +144,9 @@ def build_staff_app(engine, limiter: TurnLimiter, downloads: DownloadStore, gate
             with gr.Tab(kb_both("tab_review"), id="review") as review:
                 _, listing = staff_kb.review_tab(context)
             review.select(**listing)
+            with gr.Tab("상담 요청 / Consultations", id="leads") as leads_tab:
+                leads_listing = staff_leads.leads_tab(context)
+            leads_tab.select(**leads_listing)
 
         def show_status(request: gr.Request) -> str:
             return render.staff_status(getattr(request, "username", None), gate.is_open())
