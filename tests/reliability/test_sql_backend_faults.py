@@ -21,7 +21,7 @@ def engine(local_server, small_db):
     settings = offline_settings(
         sql_generator="openai", openai_base_url=f"{local_server.url}/v1", openai_model="qwen2.5:7b",
         openai_api_key=SENTINEL_OPENAI_KEY, backend_read_timeout=0.5, backend_max_attempts=2,
-        database_url=small_db,
+        database_url=small_db, llm_result_rows=True,  # the LLM writes the answer, so its faults are exercised
     )
     engine = Engine(settings)
     assert engine.fallback_for("sql_generator") is None

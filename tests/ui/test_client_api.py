@@ -15,7 +15,7 @@ def test_recommend_and_analytics_endpoints(app_url):
 
     customer = Client(f"{app_url}/", verbose=False)
     endpoints = customer.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert set(endpoints) == {"/recommend"}  # UI listeners stay out of the API, and analytics is not here
+    assert set(endpoints) == {"/recommend", "/consult"}  # UI listeners stay out of the API; analytics is not here
 
     reply, trace = customer.predict("35살, 4인 가족, 30평 아파트, 월 3만원 정도로 정수기 찾아요", api_name="/recommend")
     assert trace["backend"] == "rules" and trace["product_group"] == "정수기"
