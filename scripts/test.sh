@@ -15,5 +15,7 @@ if [ "$#" -eq 0 ]; then
     bash scripts/local-llm.sh setup >&2 || echo "local LLM setup failed; the llm tests will say why" >&2
 fi
 export GRADIO_ANALYTICS_ENABLED=False HF_HUB_OFFLINE=1 TF_CPP_MIN_LOG_LEVEL=2
+# Imports point one way (pyproject.toml [tool.importlinter]); a wrong-way import fails here, before any test.
+.venv/bin/lint-imports
 # pytest exits 5 when it collected no tests: that is a failure here, and set -e keeps it one.
 exec .venv/bin/python -m pytest "$@"
