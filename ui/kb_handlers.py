@@ -78,13 +78,18 @@ def save_example(desk, staff: str, memory, edited=None) -> Any:
     return _note(kb_both("saved", id=pair["id"]))
 
 
-def like(desk, staff: str, index, liked, memory, sql_box) -> Any:
+def like(desk, staff: str, index, liked, memory, sql_box, span: int = 1) -> Any:
     """A vote on one answer. A thumbs-down on the answer on show, with an edited SQL in the box, proposes
-    that SQL as a pending pair."""
+    that SQL as a pending pair. The chat groups a turn's step bubble with its answer and reports the group's
+    first index and `span` messages; the answer is the last recorded one in it."""
     memory = memory if isinstance(memory, dict) else empty_memory()
     if isinstance(index, (list, tuple)):
         index = index[0] if index else None
-    answer = memory.get("answers", {}).get(index)
+    answers = memory.get("answers", {})
+    found = [i for i in range(index, index + max(1, min(int(span), 50)))] if isinstance(index, int) else []
+    found = [i for i in found if i in answers]
+    index = found[-1] if found else None
+    answer = answers.get(index) if index is not None else None
     if answer is None:
         return _note(kb_both("not_an_answer"), ok=False)
     current = memory.get("current") or {}
@@ -161,7 +166,7 @@ def delete_pair(desk, staff: str, pair_id) -> Any:
     return _note(kb_both("deleted", id=removed["removed"]))
 
 
-def selected_id(table, event: gr.SelectData | None):
+def selected_id(table, event: gr.SelectData):
     """The id of the row a reviewer clicked in a table whose first column is the id."""
     row = getattr(event, "row_value", None)
     return row[0] if row else gr.skip()

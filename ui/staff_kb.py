@@ -20,15 +20,31 @@ def feedback_row() -> tuple[gr.Button, gr.HTML]:
 
 
 def _guarded(context, fn, refused_outputs: int):
-    """Runs `fn(desk, staff, *args)` for a signed-in caller; anyone else gets the refusal in the note."""
-    def handler(*args, request: gr.Request):
+    """Runs `fn(desk, staff, *inputs)` for a signed-in caller; anyone else gets the refusal in the note. Gradio
+    finds the gr.Request by a named parameter, so each arity gets a handler with named inputs."""
+    def run(args, request):
         try:
             staff = context.staff(request)
         except StaffOnly as exc:
             note = kb_handlers._failed(exc)
             return note if refused_outputs == 1 else (*(gr.skip() for _ in range(refused_outputs - 1)), note)
         return fn(context.engine.knowledge, staff, *args)
-    return handler
+
+    arity = fn.__code__.co_argcount - 2
+
+    def one(a, request: gr.Request):
+        return run((a,), request)
+
+    def two(a, b, request: gr.Request):
+        return run((a, b), request)
+
+    def three(a, b, c, request: gr.Request):
+        return run((a, b, c), request)
+
+    def four(a, b, c, d, request: gr.Request):
+        return run((a, b, c, d), request)
+
+    return {1: one, 2: two, 3: three, 4: four}[arity]
 
 
 def wire_feedback(context, chat: gr.Chatbot, sql: gr.Code, memory: gr.State, edited: gr.State, save: gr.Button,
@@ -40,11 +56,19 @@ def wire_feedback(context, chat: gr.Chatbot, sql: gr.Code, memory: gr.State, edi
             staff = context.staff(request)
         except StaffOnly as exc:
             return kb_handlers._failed(exc)
-        return kb_handlers.like(context.engine.knowledge, staff, data.index, data.liked, memory_value, sql_text)
+        span = len(data.value) if isinstance(data.value, list) else 1
+        return kb_handlers.like(context.engine.knowledge, staff, data.index, data.liked, memory_value, sql_text,
+                                span=span)
 
+    # widgets.chat turns the feedback buttons off (the customer chat has none); a like listener needs them.
+    chat.feedback_options = ("Like", "Dislike")
     chat.like(liked, [memory, sql], [note], **PRIVATE)
     for trigger in clear_triggers:
         trigger(lambda: (kb_handlers.empty_memory(), None), None, [memory, edited], **PRIVATE)
+
+
+def _open(desk, staff, ident):
+    return kb_handlers.open_pair(desk, ident)
 
 
 def review_tab(context) -> None:
@@ -82,9 +106,9 @@ def review_tab(context) -> None:
     for trigger in (refresh.click, search.submit, status.change):
         trigger(**listing)
     pairs.select(kb_handlers.selected_id, [pairs], [pair_id], **PRIVATE).then(
-        _guarded(context, lambda desk, staff, ident: kb_handlers.open_pair(desk, ident), 4), [pair_id],
+        _guarded(context, _open, 4), [pair_id],
         [pair_id, question, sql, note], **PRIVATE)
-    buttons["open"].click(_guarded(context, lambda desk, staff, ident: kb_handlers.open_pair(desk, ident), 4),
+    buttons["open"].click(_guarded(context, _open, 4),
                           [pair_id], [pair_id, question, sql, note], **PRIVATE)
     buttons["save_edits"].click(_guarded(context, kb_handlers.edit_pair, 1), [pair_id, question, sql], [note],
                                 **PRIVATE).then(**listing)

@@ -124,7 +124,7 @@ def test_the_analytics_answer_comes_from_the_model_given_the_real_rows(aws_env, 
 
     aws_env.push(kb_reply("```sql\nSELECT COUNT(*) AS users FROM customer WHERE prdtGrpCd = '비데'\n```"),
                  converse_reply("비데 고객은 총 몇 백 명이에요."))
-    answer = Engine(kb_settings(database_url=small_db)).ask("비데 사용자 수", backend="bedrock-kb")
+    answer = Engine(kb_settings(database_url=small_db, llm_result_rows=True)).ask("비데 사용자 수", backend="bedrock-kb")
     assert answer.backend == "bedrock-kb" and answer.answer == "비데 고객은 총 몇 백 명이에요."
     users = answer.rows[0][0]
     assert users > 0

@@ -1,5 +1,6 @@
 """A real browser against a deliberately slow LLM backend: the message and the current step show at once, the
 answer arrives later, and the stop button ends a turn so the next one works."""
+import json
 import time
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def slow_app(small_db, tmp_path, monkeypatch):
     backend = SlowOpenAI(SLOW_SECONDS)
     engine = Engine(offline_settings(database_url=small_db, vectorizer="openai", sql_generator="openai",
                                      openai_base_url=backend.url, openai_model="slow",
-                                     state_database_url=f"sqlite:///{tmp_path / 'state.db'}"))
+                                     state_database_url=f"sqlite:///{tmp_path / 'state.db'}", llm_result_rows=True))
     try:
         with serving(engine) as server:
             yield server.url
@@ -65,6 +66,7 @@ def test_a_slow_turn_shows_life_at_once_and_can_be_stopped(slow_app, page):
     page.locator("#recommend-input-stop").wait_for(state="visible", timeout=WAIT_MS)
     _visible(page, "#recommend-chat", "▰")  # the reply, once the backend answered
     _visible(page, "#recommend-chat", "완료")
+    assert page.locator("#recommend-chat").inner_text().count("35살 4인 가족이에요") == 1  # the page's echo was replaced
     page.locator("#recommend-input-stop").wait_for(state="hidden", timeout=WAIT_MS)
     _visible(page, "#vector-panel", "추출")
 
@@ -84,3 +86,20 @@ def test_a_slow_turn_shows_life_at_once_and_can_be_stopped(slow_app, page):
     _visible(page, "#analytics-chat", "매트리스 고객이 가장 적어요")  # the streamed answer, to its end
     _visible(page, "#analytics-chat", "완료")
     _visible(page, "#analytics-sql", "SELECT")
+
+
+@pytest.mark.parametrize("text", ["<b>40살</b> & **bold** [link](x) `code` #1 | a_b ~c {d} $e \\ !f", "x" * 400, "  "])
+def test_the_pages_own_echo_shows_what_the_server_will(page, text):
+    """The echo (ui.turns.echo_script) escapes and shortens exactly as the handlers' user bubble does."""
+    from ui import handlers
+    from ui.turns import echo_script
+
+    page.set_content('<button id="recommend-input-stop" style="display:none">stop</button>')
+    (chat,) = page.evaluate(f"({echo_script('recommend-input-stop', handlers.SHOWN_INPUT_CHARS)})({json.dumps(text)}, [])")
+    bubble = handlers._user_bubble(text)
+    assert [m["content"][0]["text"] for m in chat] == [b["content"] for b in bubble]
+    if bubble:
+        assert handlers.without_echo([{"role": "user", "content": chat[0]["content"]}], text) == []
+    page.set_content('<button id="recommend-input-stop">stop</button>')  # a turn is running: no echo
+    (chat,) = page.evaluate(f"({echo_script('recommend-input-stop', 300)})('hi', [])")
+    assert chat == []

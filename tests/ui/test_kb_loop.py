@@ -101,7 +101,7 @@ def test_the_review_page_opens_edits_reruns_and_refuses_a_failing_edit(engine):
 def test_every_loop_handler_refuses_a_caller_without_sign_in(engine):
     context = StaffContext(engine, None, None, None)
     nobody = SimpleNamespace(username=None)
-    for fn, args in ((kb_handlers.save_example, [{"current": {"question": QUESTION, "sql": SQL}}]),
+    for fn, args in ((kb_handlers.save_example, [{"current": {"question": QUESTION, "sql": SQL}}, None]),
                      (kb_handlers.approve_pair, [1]), (kb_handlers.delete_pair, [1])):
         note = staff_kb._guarded(context, fn, 1)(*args, request=nobody)
         assert "rc-error" in note_text(note)
