@@ -1,29 +1,9 @@
-import socket
-from contextlib import contextmanager
-
 import pytest
+
+from app_server import free_port, serving  # noqa: F401 (tests import them from here too)
 
 from engine.app import Engine
 from engine.settings import offline_settings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serving(engine, open_access: bool = True):
-    """The real server (customer app at /, staff app at /staff/) on 127.0.0.1: yields the started Server."""
-    from ui.server import build_server
-
-    server = build_server(engine, open_access=open_access)
-    try:
-        server.start("127.0.0.1", free_port())
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from engine.app import Engine
 from engine.sql_exec import ReadOnlyDatabase
 from queue_client import call, config
-from conftest import serving
+from app_server import serving
 
 pytestmark = pytest.mark.slow
 
