@@ -115,6 +115,17 @@ def _user_bubble(message: str | None) -> list[dict]:
     return [{"role": "user", "content": render.literal(shown)}]
 
 
+def without_echo(history: list[dict], message: str | None) -> list[dict]:
+    """The chat without the copy of this message the page put there itself (ui.turns.echo_script) the moment
+    send was pressed; the turn adds its own. Only a trailing user message can be that copy: every turn ends
+    with an assistant message."""
+    if history and message and history[-1].get("role") == "user":
+        bubble = _user_bubble(message)
+        if bubble and _plain(history[-1].get("content")).strip() == bubble[0]["content"].strip():
+            return history[:-1]
+    return history
+
+
 def _with(history, *messages: dict) -> list[dict]:
     return [*list(history or []), *messages]
 
@@ -166,6 +177,7 @@ def recommend_stream(engine, message: str, history: list[dict], session: ChatSes
     panel as soon as the backend has read it, then the reply. The turn works on a copy of the session, so a
     stopped or failed turn leaves the conversation as it was."""
     message, history = message_text(message), chat_history(history)
+    history = without_echo(history, message)
     session = session if session is not None else ChatSession()
     lang = reply_language(message, history)
     try:
@@ -302,6 +314,7 @@ def analytics_stream(engine, message: str, history: list[dict], session: ChatSes
     """analytics_turn as it happens: the question and a "writing SQL" bubble at once; the examples, the SQL, and
     the table and chart as each is known; an answer an LLM writes grows in its bubble as it is written."""
     message, history = message_text(message), chat_history(history)
+    history = without_echo(history, message)
     session = session if session is not None else ChatSession()
     lang = reply_language(message, history)
     try:

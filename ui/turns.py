@@ -111,6 +111,25 @@ class Steps:
         return {"role": "assistant", "content": "\n\n".join(lines), "metadata": metadata}
 
 
+# The page shows the user's message the moment send is pressed, before any server round trip: the same text
+# the server will show (HTML escaped, markdown neutralised like ui.render.literal, long messages shortened like
+# the handlers do). Nothing is echoed while a turn runs (its stop button is showing) or for an empty message.
+_ECHO = r"""(message, history) => {
+  const stop = document.querySelector("#STOP_ID");
+  history = Array.isArray(history) ? history : [];
+  if (typeof message !== "string" || !message.trim() || (stop && stop.offsetParent !== null)) return [history];
+  let shown = message.length > LIMIT ? message.slice(0, LIMIT) + "…" : message;
+  shown = shown.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+               .replace(/([\\`*_\[\]()!#|~{}$])/g, "\\$1");
+  return [[...history, {role: "user", content: [{type: "text", text: shown}], metadata: null, options: null}]];
+}"""
+
+
+def echo_script(stop_id: str, limit: int) -> str:
+    """The browser-side function for a js-only listener on send: (message, chat) -> [chat with the message]."""
+    return _ECHO.replace("STOP_ID", stop_id).replace("LIMIT", str(int(limit)))
+
+
 def mark_stopped(history: list[dict] | None, lang: str | None) -> list[dict]:
     """The chat after the stop button: a pending step bubble is closed as stopped, and the bot says so."""
     label = text("steps_stopped", lang) if lang else both("steps_stopped")

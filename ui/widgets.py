@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ui import handlers, render
+from ui import handlers, render, turns
 from ui.labels import both, text
 
 
@@ -52,8 +52,13 @@ def wire_turn(turn, tab: str, message, send, stop, chat_box, inputs: list, outpu
     def stop_turn(history, request: gr.Request):
         return handlers.stop_turn(history, stop_key(request, tab))
 
-    # Shown at once, so the first visible change does not wait for a round trip of its own.
-    events = [trigger(turn, inputs, outputs, concurrency_id=tab, show_progress="hidden", **network)
-              for trigger in (message.submit, send.click)]
+    # The page echoes the message into the chat itself, so the first visible change waits for no round trip;
+    # the turn (which drops that echo and adds its own bubble) follows on the same trigger.
+    echo = turns.echo_script(stop.elem_id, handlers.SHOWN_INPUT_CHARS)
+    events = []
+    for trigger in (message.submit, send.click):
+        trigger(None, [message, chat_box], [chat_box], js=echo, queue=False, show_progress="hidden",
+                api_visibility="private")
+        events.append(trigger(turn, inputs, outputs, concurrency_id=tab, show_progress="hidden", **network))
     stop.click(stop_turn, [chat_box], [chat_box, stop], cancels=events, api_visibility="private")
     return events

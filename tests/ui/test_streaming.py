@@ -222,3 +222,16 @@ def test_many_answer_pieces_are_coalesced():
     answers = [data["text"] for step, data in events if step == "answer"]
     assert answers[-1] == "x" * 199 and events[-1] == ("done", {"result": "done"})
     assert answers == sorted(answers, key=len)
+
+
+def test_the_pages_echo_of_the_message_is_replaced_not_doubled(small_db):
+    engine = Engine(offline_settings(database_url=small_db))
+    earlier = [{"role": "user", "content": "비데요"}, {"role": "assistant", "content": "네"}]
+    echoed = [*earlier, {"role": "user", "content": [{"type": "text", "text": handlers.render.literal(KO_CUSTOMER)}]}]
+    last = list(handlers.recommend_stream(engine, KO_CUSTOMER, echoed, ChatSession(), "rules"))[-1]
+    assert [m["role"] for m in last.history] == ["user", "assistant", "user", "assistant", "assistant"]
+    last = list(handlers.analytics_stream(engine, QUESTION, [echoed[-1] | {"content": QUESTION}], ChatSession(),
+                                          "rules"))[-1]
+    assert [m["role"] for m in last.history] == ["user", "assistant", "assistant"]
+    # A trailing message that is not this one's echo is kept (a hand-made history, say).
+    assert handlers.without_echo(echoed, "다른 메시지") == echoed
