@@ -23,7 +23,7 @@ pytestmark = [
 
 @pytest.fixture
 def slow_app(small_db, tmp_path, monkeypatch):
-    from conftest import serving
+    from app_server import serving
 
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     backend = SlowOpenAI(SLOW_SECONDS)
