@@ -171,11 +171,9 @@ def recommend_turn(engine, message: str, history: list[dict], session: ChatSessi
     return RecommendView(chat, "", session, render.vector_panel(trace))
 
 
-def recommend_stream(engine, message: str, history: list[dict], session: ChatSession | None,
-                     backend: str | None = None, stop_key: object = None) -> Iterator[RecommendView]:
-    """recommend_turn as it happens: the message and a "reading your message" bubble at once, the vector
-    panel as soon as the backend has read it, then the reply. The turn works on a copy of the session, so a
-    stopped or failed turn leaves the conversation as it was."""
+def _stream_start(engine, message, history, session):
+    """What both streamed turns do first: coerce the payload, drop the page's own echo, and check the message,
+    so an invalid one is answered by the plain turn without a step bubble."""
     message, history = message_text(message), chat_history(history)
     history = without_echo(history, message)
     session = session if session is not None else ChatSession()
@@ -183,6 +181,17 @@ def recommend_stream(engine, message: str, history: list[dict], session: ChatSes
     try:
         validate_message(message, engine.settings.max_input_chars)
     except ChatError:
+        return message, history, session, lang, False
+    return message, history, session, lang, True
+
+
+def recommend_stream(engine, message: str, history: list[dict], session: ChatSession | None,
+                     backend: str | None = None, stop_key: object = None) -> Iterator[RecommendView]:
+    """recommend_turn as it happens: the message and a "reading your message" bubble at once, the vector
+    panel as soon as the backend has read it, then the reply. The turn works on a copy of the session, so a
+    stopped or failed turn leaves the conversation as it was."""
+    message, history, session, lang, valid = _stream_start(engine, message, history, session)
+    if not valid:
         yield recommend_turn(engine, message, history, session, backend)._replace(stop=_hidden())
         return
     user = _user_bubble(message)
@@ -313,13 +322,8 @@ def analytics_stream(engine, message: str, history: list[dict], session: ChatSes
                      csv_link: CsvLink | None = None) -> Iterator[AnalyticsView]:
     """analytics_turn as it happens: the question and a "writing SQL" bubble at once; the examples, the SQL, and
     the table and chart as each is known; an answer an LLM writes grows in its bubble as it is written."""
-    message, history = message_text(message), chat_history(history)
-    history = without_echo(history, message)
-    session = session if session is not None else ChatSession()
-    lang = reply_language(message, history)
-    try:
-        validate_message(message, engine.settings.max_input_chars)
-    except ChatError:
+    message, history, session, lang, valid = _stream_start(engine, message, history, session)
+    if not valid:
         yield analytics_turn(engine, message, history, session, backend, csv_link)._replace(stop=_hidden())
         return
     user = _user_bubble(message)
