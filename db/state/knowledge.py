@@ -113,13 +113,7 @@ class KnowledgeStore:
         return _pair_json(pair)
 
     def remove_pair(self, pair_id: int) -> dict:
-        with self.state.session() as session, session.begin():
-            pair = session.get(SavedPair, int(pair_id))
-            if pair is None:
-                raise _no_such("pair", pair_id)
-            removed = _pair_json(pair)
-            session.delete(pair)
-        return removed
+        return self._remove_row(SavedPair, "pair", pair_id, _pair_json)
 
     def version(self) -> tuple:
         """Changes whenever an approved pair or term is added, edited or removed, in any process: what
@@ -186,10 +180,14 @@ class KnowledgeStore:
         return _term_json(term)
 
     def remove_term(self, term_id: int) -> dict:
+        return self._remove_row(GlossaryTerm, "term", term_id, _term_json)
+
+    def _remove_row(self, model, kind: str, ident, as_json) -> dict:
+        """Deletes one pair or term and returns it as it was, so the caller can audit what went."""
         with self.state.session() as session, session.begin():
-            term = session.get(GlossaryTerm, int(term_id))
-            if term is None:
-                raise _no_such("term", term_id)
-            removed = _term_json(term)
-            session.delete(term)
+            row = session.get(model, int(ident))
+            if row is None:
+                raise _no_such(kind, ident)
+            removed = as_json(row)
+            session.delete(row)
         return removed
