@@ -113,6 +113,16 @@ def _copy(memory) -> dict:
 
 
 # --- the review page ----------------------------------------------------------------------------
+def _noted(label: str, write, *args, id_key: str = "id") -> Any:
+    """Runs one of the desk's writes and shows the outcome: the error if it was refused, else `label` with
+    the row's id (found under `id_key` of what the write returned)."""
+    try:
+        written = write(*args)
+    except Exception as exc:
+        return _failed(exc)
+    return _note(kb_both(label, id=written[id_key]))
+
+
 def review_tables(desk, search, status) -> tuple[Any, Any]:
     search = search if isinstance(search, str) else None
     status = status if status in ("pending", "approved") else None
@@ -133,11 +143,7 @@ def open_pair(desk, pair_id) -> tuple[Any, Any, Any, Any]:
 
 
 def edit_pair(desk, staff: str, pair_id, question, sql) -> Any:
-    try:
-        pair = desk.edit_pair(pair_id, question, sql, staff)
-    except Exception as exc:
-        return _failed(exc)
-    return _note(kb_both("edited", id=pair["id"]))
+    return _noted("edited", desk.edit_pair, pair_id, question, sql, staff)
 
 
 def rerun_pair(desk, staff: str, pair_id) -> tuple[Any, Any]:
@@ -151,19 +157,11 @@ def rerun_pair(desk, staff: str, pair_id) -> tuple[Any, Any]:
 
 
 def approve_pair(desk, staff: str, pair_id) -> Any:
-    try:
-        pair = desk.approve_pair(pair_id, staff)
-    except Exception as exc:
-        return _failed(exc)
-    return _note(kb_both("approved", id=pair["id"]))
+    return _noted("approved", desk.approve_pair, pair_id, staff)
 
 
 def delete_pair(desk, staff: str, pair_id) -> Any:
-    try:
-        removed = desk.remove_pair(pair_id, staff)
-    except Exception as exc:
-        return _failed(exc)
-    return _note(kb_both("deleted", id=removed["removed"]))
+    return _noted("deleted", desk.remove_pair, pair_id, staff, id_key="removed")
 
 
 def selected_id(table, event: gr.SelectData):
@@ -183,24 +181,12 @@ def glossary_table(desk) -> Any:
 
 
 def propose_term(desk, staff: str, term, condition, aliases, description) -> Any:
-    try:
-        proposed = desk.propose_term(term, condition, aliases, description, staff)
-    except Exception as exc:
-        return _failed(exc)
-    return _note(kb_both("term_proposed", id=proposed["id"]))
+    return _noted("term_proposed", desk.propose_term, term, condition, aliases, description, staff)
 
 
 def approve_term(desk, staff: str, term_id) -> Any:
-    try:
-        approved = desk.approve_term(term_id, staff)
-    except Exception as exc:
-        return _failed(exc)
-    return _note(kb_both("term_approved", id=approved["id"]))
+    return _noted("term_approved", desk.approve_term, term_id, staff)
 
 
 def delete_term(desk, staff: str, term_id) -> Any:
-    try:
-        removed = desk.remove_term(term_id, staff)
-    except Exception as exc:
-        return _failed(exc)
-    return _note(kb_both("term_deleted", id=removed["id"]))
+    return _noted("term_deleted", desk.remove_term, term_id, staff)
