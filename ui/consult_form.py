@@ -7,7 +7,7 @@ from typing import Any
 
 import gradio as gr
 
-from core.errors import ChatError, ConsultFieldInvalid
+from core.errors import ChatError
 from engine.consult import ConsultDesk
 from engine.limits import TurnLimiter
 from engine.session import ChatSession

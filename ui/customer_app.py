@@ -7,7 +7,7 @@ import gradio as gr
 from engine.consult import ConsultDesk
 from engine.limits import TurnLimiter
 from engine.session import ChatSession
-from ui import consult_form, handlers, render, widgets
+from ui import consult_form, handlers, recommend_handlers, render, widgets
 from ui.labels import both, text
 from ui.request_engine import RequestEngine
 
@@ -35,21 +35,21 @@ def _recommend_tab(engine, limiter: TurnLimiter, desk: ConsultDesk, network: dic
 
     def turn(text_in, history, state, request: gr.Request):
         bounded = RequestEngine(engine, limiter, APP, request)
-        yield from handlers.recommend_stream(bounded, text_in, history, state, None,
+        yield from recommend_handlers.recommend_stream(bounded, text_in, history, state, None,
                                              stop_key=widgets.stop_key(request, "recommend"))
 
     turns = widgets.wire_turn(turn, "recommend", message, send, stop, chat, [message, chat, session],
                               [chat, message, session, panel, stop], network)
     # A one-tap option (a refinement, a chip, details) sends its text as the customer's next message.
-    tapped = chat.option_select(handlers.option_text, None, [message], api_visibility="private").then(
+    tapped = chat.option_select(recommend_handlers.option_text, None, [message], api_visibility="private").then(
         turn, [message, chat, session], [chat, message, session, panel, stop], concurrency_id="recommend",
         show_progress="hidden", **network)
-    compare.click(lambda history: handlers.compare_text(history), [chat], [message], api_visibility="private").then(
+    compare.click(lambda history: recommend_handlers.compare_text(history), [chat], [message], api_visibility="private").then(
         turn, [message, chat, session], [chat, message, session, panel, stop], concurrency_id="recommend",
         show_progress="hidden", **network)
     turns = [*turns, tapped]
     for trigger in (clear.click, chat.clear):  # the chat's own trash icon must forget carried facts too
-        trigger(handlers.clear_recommend, None, [chat, message, session, panel], api_visibility="private",
+        trigger(recommend_handlers.clear_recommend, None, [chat, message, session, panel], api_visibility="private",
                 cancels=turns).then(widgets.hide, None, [stop], api_visibility="private")
 
 

@@ -10,7 +10,7 @@ import gradio as gr
 from core.errors import StaffOnly
 from engine.limits import TurnLimiter
 from engine.session import ChatSession
-from ui import handlers, kb_handlers, render, staff_kb, staff_leads, widgets
+from ui import analytics_handlers, handlers, kb_handlers, render, staff_kb, staff_leads, widgets
 from ui.downloads import DownloadStore
 from ui.kb_labels import kb_both
 from ui.labels import both, text
@@ -86,10 +86,10 @@ def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: d
         try:
             engine = context.engine_for(request)
         except StaffOnly as exc:
-            yield (*handlers.analytics_refused(history, state, exc), gr.skip(), gr.skip())
+            yield (*analytics_handlers.analytics_refused(history, state, exc), gr.skip(), gr.skip())
             return
         yield from kb_handlers.track_turn(
-            handlers.analytics_stream(engine, text_in, history, state, backend,
+            analytics_handlers.analytics_stream(engine, text_in, history, state, backend,
                                       stop_key=widgets.stop_key(request, "analytics"),
                                       csv_link=context.csv_link(request)), text_in, remembered)
 
@@ -99,7 +99,7 @@ def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: d
         except StaffOnly as exc:
             skip = gr.skip()
             return _refused(history, exc), skip, skip, skip, skip, skip, skip
-        view = handlers.run_edited_sql(engine, sql_text, history, chart, context.csv_link(request))
+        view = analytics_handlers.run_edited_sql(engine, sql_text, history, chart, context.csv_link(request))
         return (*view, kb_handlers.edited_sql(view, sql_text))
 
     turns = widgets.wire_turn(turn, "analytics", message, send, stop, chat,
@@ -107,7 +107,7 @@ def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: d
     run.click(run_edited, [sql, chat, chart_spec], [chat, table, download, bar, line, pie, edited],
               api_visibility="private", concurrency_limit=2)
     for trigger in (clear.click, chat.clear):
-        trigger(handlers.clear_analytics, None, outputs, api_visibility="private", cancels=turns).then(
+        trigger(analytics_handlers.clear_analytics, None, outputs, api_visibility="private", cancels=turns).then(
             widgets.hide, None, [stop], api_visibility="private")
     staff_kb.wire_feedback(context, chat, sql, memory, edited, save, note, (clear.click, chat.clear))
 

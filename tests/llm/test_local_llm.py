@@ -21,7 +21,7 @@ from core.paths import ROOT
 from engine.app import Engine
 from engine.session import ChatSession
 from local_llm_helpers import llm_settings
-from ui import handlers
+from ui import analytics_handlers, handlers, recommend_handlers
 
 pytestmark = pytest.mark.llm
 
@@ -103,7 +103,7 @@ def test_analytics_answers_are_valid_or_a_clear_message_and_the_guard_saw_every_
 
 
 def test_the_ui_handlers_stream_a_real_turn_to_a_valid_end(llm_engine):
-    views = list(handlers.recommend_stream(llm_engine, CUSTOMERS[1], [], ChatSession(), "openai"))
+    views = list(recommend_handlers.recommend_stream(llm_engine, CUSTOMERS[1], [], ChatSession(), "openai"))
     first, last = views[0], views[-1]
     assert first.history[0]["role"] == "user" and first.history[1]["metadata"]["status"] == "pending"
     steps = last.history[1]
@@ -111,7 +111,7 @@ def test_the_ui_handlers_stream_a_real_turn_to_a_valid_end(llm_engine):
     reply = last.history[-1]
     assert reply["role"] == "assistant" and reply["content"].strip() and "Traceback" not in reply["content"]
 
-    views = list(handlers.analytics_stream(llm_engine, QUESTIONS[0], [], ChatSession(), "openai"))
+    views = list(analytics_handlers.analytics_stream(llm_engine, QUESTIONS[0], [], ChatSession(), "openai"))
     last = views[-1]
     assert last.history[1]["metadata"]["status"] == "done"
     assert last.history[-1]["role"] == "assistant" and last.history[-1]["content"].strip()
@@ -128,7 +128,7 @@ def test_a_cut_generation_is_a_message_and_the_next_request_works(llm_engine):
         with pytest.raises(BackendOutputTruncated) as cut:
             llm_engine.recommend(CUSTOMERS[0], ChatSession(), "openai")
         assert_clear_message(cut.value)
-        view = handlers.analytics_turn(llm_engine, QUESTIONS[0], [], ChatSession(), "openai")
+        view = analytics_handlers.analytics_turn(llm_engine, QUESTIONS[0], [], ChatSession(), "openai")
         assert view.history[-1]["content"] == handlers.error_message(BackendOutputTruncated(backend="openai"), "ko")
     finally:
         del vectorizer.max_tokens, generator.sql_max_tokens  # back to the class defaults
@@ -143,7 +143,7 @@ def test_a_cut_generation_is_a_message_and_the_next_request_works(llm_engine):
 def test_a_read_timeout_is_a_message_and_the_next_request_works(local_llm, small_db, llm_engine):
     impatient = Engine(llm_settings(local_llm, small_db, backend_read_timeout=0.01))
     session = ChatSession()
-    view = handlers.recommend_turn(impatient, CUSTOMERS[0], [], session, "openai")
+    view = recommend_handlers.recommend_turn(impatient, CUSTOMERS[0], [], session, "openai")
     timeout = BackendTimeout(backend="openai")
     assert view.history[-1]["content"] == handlers.error_message(timeout, "ko")
     assert session.carried == {}  # a failed turn remembers nothing

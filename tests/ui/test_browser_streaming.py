@@ -96,7 +96,7 @@ def test_the_pages_own_echo_shows_what_the_server_will(page, text):
 
     page.set_content('<button id="recommend-input-stop" style="display:none">stop</button>')
     (chat,) = page.evaluate(f"({echo_script('recommend-input-stop', handlers.SHOWN_INPUT_CHARS)})({json.dumps(text)}, [])")
-    bubble = handlers._user_bubble(text)
+    bubble = handlers.user_bubble(text)
     assert [m["content"][0]["text"] for m in chat] == [b["content"] for b in bubble]
     if bubble:
         assert handlers.without_echo([{"role": "user", "content": chat[0]["content"]}], text) == []

@@ -6,7 +6,7 @@ import pytest
 from engine.app import Engine
 from engine.session import ChatSession
 from engine.settings import offline_settings
-from ui import handlers
+from ui import recommend_handlers
 from ui.cards import picture_file
 
 
@@ -23,7 +23,7 @@ def test_every_product_has_a_shipped_picture():
 
 
 def test_a_reply_shows_cards_and_offers_refinements_and_chips(engine):
-    view = handlers.recommend_turn(engine, "35살, 정수기 찾아요", [], ChatSession(), None)
+    view = recommend_handlers.recommend_turn(engine, "35살, 정수기 찾아요", [], ChatSession(), None)
     bubble = view.history[-1]
     assert bubble["content"].count('class="rc-card"') == 3
     labels = [o["label"] for o in bubble["options"]]
@@ -39,7 +39,7 @@ def test_household_chips_when_household_is_asked_next(engine):
 
 def test_compare_shows_a_table_with_products_as_columns(engine):
     session = ChatSession()
-    first = handlers.recommend_turn(engine, "I'm 35, family of four, water purifier", [], session, None)
-    view = handlers.recommend_turn(engine, "compare them", first.history, session, None)
+    first = recommend_handlers.recommend_turn(engine, "I'm 35, family of four, water purifier", [], session, None)
+    view = recommend_handlers.recommend_turn(engine, "compare them", first.history, session, None)
     content = view.history[-1]["content"]
     assert 'class="rc-compare"' in content and content.count("<th><img") == 3

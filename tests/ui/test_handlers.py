@@ -2,9 +2,6 @@
 import csv
 import json
 import logging
-import os
-import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,7 +11,7 @@ from core.paths import ROOT
 from core.errors import ChatError, EmptyInput
 from engine.session import ChatSession
 from engine.settings import offline_settings
-from ui import handlers, render
+from ui import analytics_handlers, handlers, recommend_handlers, render
 from ui.charts import chart_frame, pie_svg
 from ui.render import literal, recommendation_message
 
@@ -37,7 +34,7 @@ def _customer_count(engine) -> int:
 
 # --- recommendation -----------------------------------------------------------------------------
 def test_recommend_turn_replies_with_fees_bars_and_fills_the_vector_panel(engine):
-    view = handlers.recommend_turn(engine, KO_CUSTOMER, [], ChatSession(), "rules")
+    view = recommend_handlers.recommend_turn(engine, KO_CUSTOMER, [], ChatSession(), "rules")
     assert [m["role"] for m in view.history] == ["user", "assistant"]
     reply = view.history[1]["content"]
     assert reply.count("▰") >= 3 and "월 " in reply and "원" in reply
@@ -50,22 +47,22 @@ def test_recommend_turn_replies_with_fees_bars_and_fills_the_vector_panel(engine
 
 
 def test_english_message_gets_an_english_reply_and_panel(engine):
-    view = handlers.recommend_turn(engine, EN_CUSTOMER, [], ChatSession(), None)
+    view = recommend_handlers.recommend_turn(engine, EN_CUSTOMER, [], ChatSession(), None)
     reply = view.history[-1]["content"]
     assert "KRW/month" in reply and "월" not in reply
     assert "extracted" in view.panel and "years" in view.panel
 
 
 def test_out_of_range_value_is_marked_clamped_in_the_panel(engine):
-    view = handlers.recommend_turn(engine, "150살이고 정수기 찾아요", [], ChatSession(), None)
+    view = recommend_handlers.recommend_turn(engine, "150살이고 정수기 찾아요", [], ChatSession(), None)
     assert "범위 조정" in view.panel and "150" in view.panel
 
 
 def test_sessions_are_isolated_and_carry_their_own_facts(engine):
     alice, bob = ChatSession(), ChatSession()
-    first = handlers.recommend_turn(engine, "35살이고 4인 가족이에요", [], alice, None)
-    handlers.recommend_turn(engine, "I'm 70 and live alone", [], bob, None)
-    second = handlers.recommend_turn(engine, "30평이고 정수기 보고 있어요", first.history, alice, None)
+    first = recommend_handlers.recommend_turn(engine, "35살이고 4인 가족이에요", [], alice, None)
+    recommend_handlers.recommend_turn(engine, "I'm 70 and live alone", [], bob, None)
+    second = recommend_handlers.recommend_turn(engine, "30평이고 정수기 보고 있어요", first.history, alice, None)
     assert alice.carried["age"] == 35 and bob.carried["age"] == 70
     assert bob.carried["houseHold"] == 1
     assert "이전 대화" in second.panel  # age and household were carried from the first turn
@@ -74,7 +71,7 @@ def test_sessions_are_isolated_and_carry_their_own_facts(engine):
 
 def test_empty_message_shows_a_bilingual_notice_and_changes_nothing(engine):
     session = ChatSession()
-    view = handlers.recommend_turn(engine, "   ", [], session, None)
+    view = recommend_handlers.recommend_turn(engine, "   ", [], session, None)
     assert view.history == [{"role": "assistant", "content": handlers.error_message(EmptyInput(), None)}]
     assert EmptyInput().message("ko") in view.history[0]["content"]
     assert EmptyInput().message("en").replace(".", "") in view.history[0]["content"].replace(".", "")
@@ -84,14 +81,14 @@ def test_empty_message_shows_a_bilingual_notice_and_changes_nothing(engine):
 
 def test_message_html_is_escaped_everywhere(engine):
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)> 35살 정수기'
-    view = handlers.recommend_turn(engine, attack, [], ChatSession(), None)
+    view = recommend_handlers.recommend_turn(engine, attack, [], ChatSession(), None)
     shown = json.dumps(view.history, ensure_ascii=False) + view.panel
     # the only images are the product cards' own pictures (data: URIs of the shipped SVGs)
     assert "<script>" not in shown and "<img src=x" not in shown
     reply = view.history[-1]["content"]
     assert reply.count("<img") == reply.count('<img class="rc-card-picture" src="data:image/svg+xml;base64,') == 3
     assert "&lt;script&gt;" in view.history[0]["content"]
-    asked = handlers.analytics_turn(engine, "<b>총</b> 정수기 사용자 알려줘", [], ChatSession(), None)
+    asked = analytics_handlers.analytics_turn(engine, "<b>총</b> 정수기 사용자 알려줘", [], ChatSession(), None)
     assert "<b>" not in asked.history[0]["content"] and "&lt;b&gt;" in asked.history[0]["content"]
 
 
@@ -111,8 +108,8 @@ class _BrokenEngine(Engine):
 def test_unexpected_errors_show_the_generic_message_and_log_no_secret(small_db, caplog):
     broken = _BrokenEngine(offline_settings(database_url=small_db))
     with caplog.at_level(logging.ERROR):
-        rec = handlers.recommend_turn(broken, "35살이에요", [], ChatSession(), None)
-        ask = handlers.analytics_turn(broken, "How many customers?", [], ChatSession(), None)
+        rec = recommend_handlers.recommend_turn(broken, "35살이에요", [], ChatSession(), None)
+        ask = analytics_handlers.analytics_turn(broken, "How many customers?", [], ChatSession(), None)
     assert rec.history[-1]["content"] == literal(ChatError().message("ko"))
     assert ask.history[-1]["content"] == literal(ChatError().message("en"))
     assert "Traceback" not in rec.history[-1]["content"]
@@ -122,7 +119,7 @@ def test_unexpected_errors_show_the_generic_message_and_log_no_secret(small_db, 
 
 
 def test_clear_starts_a_fresh_session():
-    history, message, session, panel = handlers.clear_recommend()
+    history, message, session, panel = recommend_handlers.clear_recommend()
     assert history == [] and message == "" and session.carried == {} and "rc-panel" in panel
 
 
@@ -147,7 +144,7 @@ def fetched_csv(downloads, view, owner="session-a") -> list[list[str]]:
 
 
 def test_analytics_turn_answers_with_sql_table_csv_and_examples(engine, downloads):
-    view = handlers.analytics_turn(engine, "총 정수기 사용자 알려줘", [], ChatSession(), None,
+    view = analytics_handlers.analytics_turn(engine, "총 정수기 사용자 알려줘", [], ChatSession(), None,
                                    csv_link_for(downloads))
     assert view.history[0]["content"] == literal("총 정수기 사용자 알려줘")
     assert view.sql.lstrip().upper().startswith(("SELECT", "WITH"))
@@ -163,7 +160,7 @@ def test_analytics_turn_answers_with_sql_table_csv_and_examples(engine, download
 
 
 def test_chart_request_draws_a_native_plot_and_sql_request_shows_a_code_block(engine):
-    view = handlers.analytics_turn(engine, "연령대별 식기세척기 사용자수를 그래프로 보여주고 쿼리도 보여줘", [],
+    view = analytics_handlers.analytics_turn(engine, "연령대별 식기세척기 사용자수를 그래프로 보여주고 쿼리도 보여줘", [],
                                    ChatSession(), None)
     shown = [update for update in (view.bar, view.line) if update.get("visible")]
     assert len(shown) == 1 and isinstance(shown[0]["value"], pd.DataFrame)
@@ -174,7 +171,7 @@ def test_chart_request_draws_a_native_plot_and_sql_request_shows_a_code_block(en
 
 
 def test_products_chart_matches_the_table(engine):
-    view = handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], ChatSession(), None)
+    view = analytics_handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], ChatSession(), None)
     visible = [u for u in (view.bar, view.line, view.pie) if u.get("visible")]
     assert len(visible) == 1
     assert view.chart is not None and len(view.chart["data"]) == len(view.table["value"])
@@ -183,7 +180,7 @@ def test_products_chart_matches_the_table(engine):
 def test_edited_drop_is_refused_as_a_chat_message_and_changes_nothing(engine):
     before = _customer_count(engine)
     history = [{"role": "user", "content": "총 정수기 사용자 알려줘"}]
-    view = handlers.run_edited_sql(engine, "DROP TABLE customer", history, None)
+    view = analytics_handlers.run_edited_sql(engine, "DROP TABLE customer", history, None)
     assert view.history[-1]["role"] == "assistant"
     refusal = view.history[-1]["content"]
     assert "실행할 수 없어요" in refusal and "SELECT" in refusal
@@ -193,40 +190,40 @@ def test_edited_drop_is_refused_as_a_chat_message_and_changes_nothing(engine):
 
 
 def test_edited_select_updates_the_table_and_redraws_the_chart(engine):
-    asked = handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], ChatSession(), None)
+    asked = analytics_handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], ChatSession(), None)
     edited = asked.sql.rstrip().rstrip(";") + " LIMIT 3"
-    view = handlers.run_edited_sql(engine, edited, asked.history, asked.chart)
+    view = analytics_handlers.run_edited_sql(engine, edited, asked.history, asked.chart)
     assert len(view.table["value"]) == 3
     visible = [u for u in (view.bar, view.line, view.pie) if u.get("visible")]
     assert len(visible) == 1 and len(visible[0]["value"]) == 3
 
 
 def test_rerunning_a_band_query_keeps_the_labels_people_read(engine):
-    asked = handlers.analytics_turn(engine, "연령대별 사용자 수 그래프", [], ChatSession(), None)
-    view = handlers.run_edited_sql(engine, asked.sql, asked.history, asked.chart)
+    asked = analytics_handlers.analytics_turn(engine, "연령대별 사용자 수 그래프", [], ChatSession(), None)
+    view = analytics_handlers.run_edited_sql(engine, asked.sql, asked.history, asked.chart)
     before = [u for u in (asked.bar, asked.line) if u.get("visible")][0]["value"]
     after = [u for u in (view.bar, view.line) if u.get("visible")][0]["value"]
     assert list(after.iloc[:, 0]) == list(before.iloc[:, 0]) and str(after.iloc[0, 0]).endswith("대")
 
 
 def test_empty_edited_sql_says_the_sql_box_is_empty(engine):
-    view = handlers.run_edited_sql(engine, "  ", [], None)
+    view = analytics_handlers.run_edited_sql(engine, "  ", [], None)
     assert "SQL 문이 없어요" in view.history[-1]["content"] and "no SQL statement" in view.history[-1]["content"]
     assert all(_is_skip(v) for v in (view.table, view.csv))
 
 
 def test_a_refused_question_clears_the_old_result_and_shows_what_was_refused(engine, monkeypatch):
     session = ChatSession()
-    first = handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], session, None)
+    first = analytics_handlers.analytics_turn(engine, "제품별 사용자수를 그래프로 보여줘", [], session, None)
     assert first.table["visible"]
-    refused = handlers.analytics_turn(engine, "오늘 날씨 어때?", first.history, session, None)
+    refused = analytics_handlers.analytics_turn(engine, "오늘 날씨 어때?", first.history, session, None)
     assert not refused.table["visible"] and not refused.csv["visible"]
     assert not any(u.get("visible") for u in (refused.bar, refused.line, refused.pie))
     assert refused.sql == "" and refused.chart is None
 
 
 def test_edited_averages_read_rounded_while_the_csv_keeps_every_digit(engine, downloads):
-    view = handlers.run_edited_sql(engine, "SELECT prdtGrpCd, AVG(age) AS avgAge FROM customer GROUP BY prdtGrpCd",
+    view = analytics_handlers.run_edited_sql(engine, "SELECT prdtGrpCd, AVG(age) AS avgAge FROM customer GROUP BY prdtGrpCd",
                                    [], None, csv_link_for(downloads))
     assert all(round(v, 2) == v for v in view.table["value"]["avgAge"])
     digits = [row[1] for row in fetched_csv(downloads, view)[1:]]
@@ -239,7 +236,7 @@ def test_unconfigured_bedrock_flow_shows_the_fallback_banner_and_still_answers(s
     banner = handlers.backend_banner(engine, "bedrock-flow", "rules")
     assert banner["visible"] and "BEDROCK_FLOW_ID" in banner["value"] and "rules" in banner["value"]
     assert "오프라인" in banner["value"] and "offline" in banner["value"]
-    view = handlers.recommend_turn(engine, KO_CUSTOMER, [], ChatSession(), "bedrock-flow")
+    view = recommend_handlers.recommend_turn(engine, KO_CUSTOMER, [], ChatSession(), "bedrock-flow")
     assert "rules" in view.panel and "bedrock-flow" in view.panel
 
 
@@ -351,19 +348,19 @@ def test_every_pie_slice_the_engine_allows_has_its_own_colour():
 
 @pytest.mark.parametrize("payload", [["SELECT 1"], {"sql": "SELECT 1"}, 42, None, b"SELECT 1"])
 def test_edited_sql_of_the_wrong_type_is_refused_cleanly(engine, payload, caplog):
-    view = handlers.run_edited_sql(engine, payload, "not a history", ["not", "a", "chart"])
+    view = analytics_handlers.run_edited_sql(engine, payload, "not a history", ["not", "a", "chart"])
     assert "SQL" in view.history[-1]["content"]  # the guard's own "there is no SQL statement"
     assert "TypeError" not in caplog.text and "unexpected error" not in caplog.text
 
 
 @pytest.mark.parametrize("message, history", [(["35살"], []), ({"text": "x"}, None), (7, {"role": "user"})])
 def test_chat_handlers_turn_malformed_payloads_into_a_clean_refusal(engine, message, history, caplog):
-    for view in (handlers.recommend_turn(engine, message, history, ChatSession()),
-                 handlers.analytics_turn(engine, message, history, ChatSession())):
+    for view in (recommend_handlers.recommend_turn(engine, message, history, ChatSession()),
+                 analytics_handlers.analytics_turn(engine, message, history, ChatSession())):
         assert view.history[-1]["role"] == "assistant" and view.history[-1]["content"]
     assert "unexpected error" not in caplog.text
 
 
 def test_a_doubtful_fact_is_flagged_in_the_vector_panel_not_shown_as_unmentioned(engine):
-    view = handlers.recommend_turn(engine, "I'm 20 and 80, family of 4", [], ChatSession())
+    view = recommend_handlers.recommend_turn(engine, "I'm 20 and 80, family of 4", [], ChatSession())
     assert "needs checking" in view.panel and "20, 80" in view.panel

@@ -11,7 +11,7 @@ import pytest
 from core.errors import CannotAnswer
 from engine.app import Engine
 from engine.session import ChatSession
-from ui import handlers, kb_handlers, staff_kb
+from ui import analytics_handlers, kb_handlers, staff_kb
 from ui.staff_app import StaffContext
 
 QUESTION = "우수 고객 중 매트리스 쓰는 사람 비율"
@@ -25,9 +25,9 @@ def engine(ui_settings):
 
 def turn(engine, question, history=None, session=None, memory=None):
     """One streamed analytics turn as the staff app runs it: (last view, memory after it)."""
-    views = list(kb_handlers.track_turn(handlers.analytics_stream(engine, question, history or [], session or ChatSession(),
+    views = list(kb_handlers.track_turn(analytics_handlers.analytics_stream(engine, question, history or [], session or ChatSession(),
                                                                   "rules"), question, memory or kb_handlers.empty_memory()))
-    return handlers.AnalyticsView(*views[-2][:-2]), views[-1][-2]
+    return analytics_handlers.AnalyticsView(*views[-2][:-2]), views[-1][-2]
 
 
 def note_text(update) -> str:
@@ -37,9 +37,9 @@ def note_text(update) -> str:
 def test_save_as_example_after_an_edited_sql_answers_the_declined_question_at_once(engine):
     view, memory = turn(engine, QUESTION)
     assert "답할 수 없어요" in view.history[-1]["content"] and memory["current"]["sql"] is None
-    edited = handlers.run_edited_sql(engine, SQL, view.history, None)
+    edited = analytics_handlers.run_edited_sql(engine, SQL, view.history, None)
     assert memory["current"] == {"question": QUESTION, "sql": None, "index": None, "edited": False}
-    assert kb_handlers.edited_sql(handlers.run_edited_sql(engine, "DELETE FROM customer", view.history, None),
+    assert kb_handlers.edited_sql(analytics_handlers.run_edited_sql(engine, "DELETE FROM customer", view.history, None),
                                   "DELETE FROM customer") == {"__type__": "update"}  # refused: nothing to save
     note = kb_handlers.save_example(engine.knowledge, "alice", memory, kb_handlers.edited_sql(edited, SQL))
     assert "#1" in note_text(note)

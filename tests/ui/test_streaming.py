@@ -14,7 +14,7 @@ from engine.session import ChatSession
 from engine.settings import offline_settings
 from plugin_helpers import registered
 from plugins import SqlGenerator, SqlResult, VectorizeResult, Vectorizer, hookimpl
-from ui import handlers
+from ui import analytics_handlers, handlers, recommend_handlers
 from ui.turns import run_turn
 
 KO_CUSTOMER = "35살, 4인 가족, 30평 아파트, 월 3만원 정도로 정수기 찾아요"
@@ -94,7 +94,7 @@ def _title(message) -> str:
 
 def test_the_message_and_a_pending_step_show_before_the_backend_answers(engine):
     session = ChatSession()
-    stream = handlers.recommend_stream(engine, KO_CUSTOMER, [], session, "gated")
+    stream = recommend_handlers.recommend_stream(engine, KO_CUSTOMER, [], session, "gated")
     first = next(stream)
     assert not GATE.entered.wait(0.2) or not GATE.release.is_set()  # the backend has not answered yet
     user, steps = first.history
@@ -114,20 +114,20 @@ def test_the_message_and_a_pending_step_show_before_the_backend_answers(engine):
 
 def test_the_streamed_end_matches_the_one_shot_turn(small_db):
     engine = Engine(offline_settings(database_url=small_db))
-    one_shot = handlers.recommend_turn(engine, KO_CUSTOMER, [], ChatSession(), "rules")
-    streamed = list(handlers.recommend_stream(engine, KO_CUSTOMER, [], ChatSession(), "rules"))[-1]
+    one_shot = recommend_handlers.recommend_turn(engine, KO_CUSTOMER, [], ChatSession(), "rules")
+    streamed = list(recommend_handlers.recommend_stream(engine, KO_CUSTOMER, [], ChatSession(), "rules"))[-1]
     assert streamed.history[-1] == one_shot.history[-1]
     assert _without_latency(streamed.panel) == _without_latency(one_shot.panel)
     assert streamed.session.carried == one_shot.session.carried
-    one_shot = handlers.analytics_turn(engine, QUESTION, [], ChatSession(), "rules")
-    streamed = list(handlers.analytics_stream(engine, QUESTION, [], ChatSession(), "rules"))[-1]
+    one_shot = analytics_handlers.analytics_turn(engine, QUESTION, [], ChatSession(), "rules")
+    streamed = list(analytics_handlers.analytics_stream(engine, QUESTION, [], ChatSession(), "rules"))[-1]
     assert streamed.history[-1] == one_shot.history[-1] and streamed.sql == one_shot.sql
     assert streamed.chart == one_shot.chart and streamed.examples == one_shot.examples
 
 
 def test_analytics_panels_fill_step_by_step_and_the_answer_grows(engine):
     GATE.release.set()
-    views = list(handlers.analytics_stream(engine, QUESTION, [], ChatSession(), "streaming-sql"))
+    views = list(analytics_handlers.analytics_stream(engine, QUESTION, [], ChatSession(), "streaming-sql"))
     titles = [_title(v.history[1]) for v in views]
     assert titles[0].startswith("SQL 작성 중") and titles[-1] == "완료"
     assert any(t.startswith("SQL 실행 중") for t in titles) and any(t.startswith("답변 작성 중") for t in titles)
@@ -145,7 +145,7 @@ def test_analytics_panels_fill_step_by_step_and_the_answer_grows(engine):
 def test_an_answer_that_breaks_off_is_replaced_by_the_template(engine):
     GATE.release.set()
     StreamingSql.broken_after = 1
-    last = list(handlers.analytics_stream(engine, QUESTION, [], ChatSession(), "streaming-sql"))[-1]
+    last = list(analytics_handlers.analytics_stream(engine, QUESTION, [], ChatSession(), "streaming-sql"))[-1]
     assert _title(last.history[1]) == "완료"
     assert ANSWER_PIECES[0].strip() not in last.history[2]["content"] and "정수기" in last.history[2]["content"]
 
@@ -154,7 +154,7 @@ def test_a_failing_backend_closes_the_step_and_keeps_the_typed_text_and_the_sess
     GATE.release.set()
     GatedVectorizer.failure = BackendError(backend="gated")
     session = ChatSession(carried={"age": 50.0})
-    last = list(handlers.recommend_stream(engine, KO_CUSTOMER, [], session, "gated"))[-1]
+    last = list(recommend_handlers.recommend_stream(engine, KO_CUSTOMER, [], session, "gated"))[-1]
     assert last.history[1]["metadata"]["status"] == "done" and _title(last.history[1]) == "중간에 멈췄어요"
     assert last.history[2]["content"] == handlers.error_message(BackendError(backend="gated"), "ko")
     assert last.message == KO_CUSTOMER and last.session is session and session.carried == {"age": 50.0}
@@ -162,15 +162,15 @@ def test_a_failing_backend_closes_the_step_and_keeps_the_typed_text_and_the_sess
 
 
 def test_refused_input_answers_at_once_without_a_step_bubble(engine):
-    (view,) = handlers.recommend_stream(engine, "   ", [], ChatSession(), "gated")
+    (view,) = recommend_handlers.recommend_stream(engine, "   ", [], ChatSession(), "gated")
     assert [m["role"] for m in view.history] == ["assistant"] and not GATE.entered.is_set()
-    (view,) = handlers.analytics_stream(engine, "x" * 5000, [], ChatSession(), "streaming-sql")
+    (view,) = analytics_handlers.analytics_stream(engine, "x" * 5000, [], ChatSession(), "streaming-sql")
     assert "metadata" not in view.history[-1]
 
 
 def test_stop_ends_the_turn_and_the_session_stays_usable(engine):
     session = ChatSession(carried={"houseHold": 2.0})
-    stream = handlers.recommend_stream(engine, KO_CUSTOMER, [], session, "gated", stop_key=("s1", "recommend"))
+    stream = recommend_handlers.recommend_stream(engine, KO_CUSTOMER, [], session, "gated", stop_key=("s1", "recommend"))
     first = next(stream)
     rest: list = []
     consumer = threading.Thread(target=lambda: rest.extend(stream))  # as Gradio keeps pulling the generator
@@ -183,7 +183,7 @@ def test_stop_ends_the_turn_and_the_session_stays_usable(engine):
     consumer.join(10)
     last = rest[-1]
     assert _title(last.history[1]) == "중지했어요" and session.carried == {"houseHold": 2.0}
-    follow_up = list(handlers.recommend_stream(engine, "30평이에요", chat, session, "rules"))[-1]
+    follow_up = list(recommend_handlers.recommend_stream(engine, "30평이에요", chat, session, "rules"))[-1]
     assert follow_up.session.carried["size"] == 30 and follow_up.session.carried["houseHold"] == 2
 
 
@@ -228,9 +228,9 @@ def test_the_pages_echo_of_the_message_is_replaced_not_doubled(small_db):
     engine = Engine(offline_settings(database_url=small_db))
     earlier = [{"role": "user", "content": "비데요"}, {"role": "assistant", "content": "네"}]
     echoed = [*earlier, {"role": "user", "content": [{"type": "text", "text": handlers.render.literal(KO_CUSTOMER)}]}]
-    last = list(handlers.recommend_stream(engine, KO_CUSTOMER, echoed, ChatSession(), "rules"))[-1]
+    last = list(recommend_handlers.recommend_stream(engine, KO_CUSTOMER, echoed, ChatSession(), "rules"))[-1]
     assert [m["role"] for m in last.history] == ["user", "assistant", "user", "assistant", "assistant"]
-    last = list(handlers.analytics_stream(engine, QUESTION, [echoed[-1] | {"content": QUESTION}], ChatSession(),
+    last = list(analytics_handlers.analytics_stream(engine, QUESTION, [echoed[-1] | {"content": QUESTION}], ChatSession(),
                                           "rules"))[-1]
     assert [m["role"] for m in last.history] == ["user", "assistant", "assistant"]
     # A trailing message that is not this one's echo is kept (a hand-made history, say).
