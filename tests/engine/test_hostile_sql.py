@@ -4,22 +4,15 @@ The same corpus runs a second time with the parser switched off, to show the rea
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
-from core.errors import ChatError, QueryFailed, QueryInterrupted, SqlRefused
+from core.errors import QueryFailed, QueryInterrupted, SqlRefused
 from engine.sql_exec import ReadOnlyDatabase
 from hostile_corpus import ENDLESS, HOSTILE
+from read_only_checks import assert_connection_stops, folder_left_unchanged, snapshot
 from test_sql_exec import make_fixture_db
-
-NEW_FILES = ("attached.db", "copy.db", "out.txt")
-
-
-def snapshot(directory: Path) -> dict[str, str]:
-    """Every file in the directory (the database, its -wal/-shm if any, anything new) with its SHA-256."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
 
 
 @pytest.fixture(scope="module")
@@ -49,23 +42,17 @@ def connection_only(hostile_dir):
 
 @pytest.mark.parametrize("sql", HOSTILE, ids=range(len(HOSTILE)))
 def test_guarded_path_refuses_and_changes_nothing(guarded, hostile_dir, sql):
-    before = snapshot(hostile_dir)
-    with pytest.raises(SqlRefused) as caught:
-        guarded.run(sql.format(dir=hostile_dir))
-    assert caught.value.message("en") and caught.value.message("ko")
-    assert isinstance(caught.value, QueryInterrupted) if sql == ENDLESS else caught.value.detail
-    assert snapshot(hostile_dir) == before
-    assert not any((hostile_dir / name).exists() for name in NEW_FILES)
+    with folder_left_unchanged(hostile_dir):
+        with pytest.raises(SqlRefused) as caught:
+            guarded.run(sql.format(dir=hostile_dir))
+        assert caught.value.message("en") and caught.value.message("ko")
+        assert isinstance(caught.value, QueryInterrupted) if sql == ENDLESS else caught.value.detail
 
 
 @pytest.mark.parametrize("sql", HOSTILE, ids=range(len(HOSTILE)))
 def test_connection_layer_alone_stops_the_corpus(connection_only, hostile_dir, sql):
-    before = snapshot(hostile_dir)
-    with pytest.raises(ChatError) as caught:
-        connection_only.run(sql.format(dir=hostile_dir))
-    assert isinstance(caught.value, (SqlRefused, QueryFailed)), type(caught.value)
-    assert snapshot(hostile_dir) == before
-    assert not any((hostile_dir / name).exists() for name in NEW_FILES)
+    with folder_left_unchanged(hostile_dir):
+        assert_connection_stops(connection_only, sql.format(dir=hostile_dir))
 
 
 def test_connection_layer_denies_schema_reads_on_its_first_statement(hostile_dir):

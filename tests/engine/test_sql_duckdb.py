@@ -10,12 +10,12 @@ import time
 
 import pytest
 
-from core.errors import BadInput, ChatError, QueryFailed, QueryInterrupted, SqlRefused
+from core.errors import BadInput, QueryFailed, QueryInterrupted, SqlRefused
 from db.build import build_database
 from engine.sql_exec import ReadOnlyDatabase, from_settings
 from engine.settings import offline_settings
 from hostile_corpus import ENDLESS, HOSTILE
-from test_hostile_sql import NEW_FILES, snapshot
+from read_only_checks import assert_connection_stops, folder_left_unchanged, snapshot
 
 ROWS = 2_000
 SEED = 7
@@ -159,36 +159,26 @@ def test_the_connection_is_read_only_locked_and_shut_off_from_files(connection_o
 
 @pytest.mark.parametrize("sql", HOSTILE, ids=range(len(HOSTILE)))
 def test_guarded_path_refuses_the_shared_corpus_and_changes_nothing(guarded, duckdb_dir, sql):
-    before = snapshot(duckdb_dir)
-    with pytest.raises(SqlRefused) as caught:
-        guarded.run(sql.format(dir=duckdb_dir))
-    assert isinstance(caught.value, QueryInterrupted) if sql == ENDLESS else caught.value.detail
-    assert snapshot(duckdb_dir) == before
-    assert not any((duckdb_dir / name).exists() for name in NEW_FILES)
+    with folder_left_unchanged(duckdb_dir):
+        with pytest.raises(SqlRefused) as caught:
+            guarded.run(sql.format(dir=duckdb_dir))
+        assert isinstance(caught.value, QueryInterrupted) if sql == ENDLESS else caught.value.detail
 
 
 @pytest.mark.parametrize("sql", HOSTILE, ids=range(len(HOSTILE)))
 def test_connection_layer_alone_holds_against_the_shared_corpus(connection_only, duckdb_dir, sql):
-    before = snapshot(duckdb_dir)
     statement = sql.format(dir=duckdb_dir)
-    if sql in CONNECTION_ANSWERS:
-        connection_only.run(statement)
-    else:
-        with pytest.raises(ChatError) as caught:
+    with folder_left_unchanged(duckdb_dir):
+        if sql in CONNECTION_ANSWERS:
             connection_only.run(statement)
-        assert isinstance(caught.value, (SqlRefused, QueryFailed)), type(caught.value)
-    assert snapshot(duckdb_dir) == before
-    assert not any((duckdb_dir / name).exists() for name in NEW_FILES)
+        else:
+            assert_connection_stops(connection_only, statement)
 
 
 @pytest.mark.parametrize("sql", DUCKDB_HOSTILE, ids=range(len(DUCKDB_HOSTILE)))
 def test_connection_layer_alone_shuts_duckdbs_own_doors(connection_only, duckdb_dir, sql):
-    before = snapshot(duckdb_dir)
-    with pytest.raises(ChatError) as caught:
-        connection_only.run(sql.format(dir=duckdb_dir))
-    assert isinstance(caught.value, (SqlRefused, QueryFailed)), type(caught.value)
-    assert snapshot(duckdb_dir) == before
-    assert not any((duckdb_dir / name).exists() for name in NEW_FILES)
+    with folder_left_unchanged(duckdb_dir):
+        assert_connection_stops(connection_only, sql.format(dir=duckdb_dir))
 
 
 @pytest.mark.parametrize("sql", DUCKDB_HOSTILE, ids=range(len(DUCKDB_HOSTILE)))

@@ -112,31 +112,28 @@ def assert_same_answer(sql: str, got, want, engine: str) -> None:
     assert _rounded(got_kept) == _rounded(kept), (engine, sql, got.rows[:5], want.rows[:5])
 
 
-@pytest.fixture(scope="module")
-def sqlite_db(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('agree') / 'customers.db'}"
+def _built_and_opened(url: str):
+    """Writes the same generator rows at `url` for each database, then yields a read-only connection to them
+    for the module's tests and closes it after the last."""
     build_database(url, rows=ROWS, seed=SEED)
     db = ReadOnlyDatabase(url)
     yield db
     db.close()
+
+
+@pytest.fixture(scope="module")
+def sqlite_db(tmp_path_factory):
+    yield from _built_and_opened(f"sqlite:///{tmp_path_factory.mktemp('agree') / 'customers.db'}")
 
 
 @pytest.fixture(scope="module")
 def duckdb_db(tmp_path_factory):
-    url = f"duckdb:///{tmp_path_factory.mktemp('agree') / 'customers.duckdb'}"
-    build_database(url, rows=ROWS, seed=SEED)
-    db = ReadOnlyDatabase(url)
-    yield db
-    db.close()
+    yield from _built_and_opened(f"duckdb:///{tmp_path_factory.mktemp('agree') / 'customers.duckdb'}")
 
 
 @pytest.fixture(scope="module")
 def postgres_db(postgres_server):
-    url = postgres_server("engines_agree")
-    build_database(url, rows=ROWS, seed=SEED)
-    db = ReadOnlyDatabase(url)
-    yield db
-    db.close()
+    yield from _built_and_opened(postgres_server("engines_agree"))
 
 
 def test_the_three_databases_hold_the_same_customers(sqlite_db, duckdb_db, postgres_db):
