@@ -92,8 +92,20 @@ class CannotAnswer(ChatError):
         self.suggestions = list(suggestions or [])
         super().__init__(detail, suggestions="\n".join(f"- {s}" for s in self.suggestions))
 
+    def lead(self, lang: str = "en") -> str:
+        """The message without its list, for a front end that shows the questions as buttons instead."""
+        return (self.ko if lang == "ko" else self.en).split("\n", 1)[0]
+
     def to_json(self, lang: str = "en") -> dict:
         return {**super().to_json(lang), "suggestions": self.suggestions}
+
+
+class AmbiguousQuestion(CannotAnswer):
+    """A question with several readings gets them back to pick from, never a guess at one."""
+
+    code = "ambiguous_question"
+    ko = "어떤 기준으로 찾을지 골라 주세요.\n{suggestions}"
+    en = "Which one do you mean?\n{suggestions}"
 
 
 class UnknownBackend(ChatError, KeyError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from db.schema import SCHEMA_TEXT
 from engine.answers import append_sql, compose_answer
 from engine.charts import choose_chart, is_follow_up, wants_chart, wants_sql
-from core.errors import BackendError, CannotAnswer, ChatError, QueryFailed
+from core.errors import AmbiguousQuestion, BackendError, CannotAnswer, ChatError, QueryFailed
 from engine.session import ChatSession
 from engine.sql_exec import json_value
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult, Turn
@@ -161,6 +161,8 @@ class AnalyticsPipeline:
         fenced = _FENCE.match(sql)
         if fenced:
             sql = fenced.group(1).strip()
+        if not sql and result.ambiguous and result.suggestions:
+            raise AmbiguousQuestion("the question has several readings", suggestions=list(result.suggestions))
         if not sql:
             suggestions = list(result.suggestions) or [example.question for example in examples]
             raise CannotAnswer("the backend produced no SQL", suggestions=suggestions)

@@ -80,6 +80,9 @@ class SqlResult:
     sql: str | None
     raw: str
     suggestions: tuple[str, ...] = ()
+    # The backend declines because the question can mean several things ("가장 많은 건?"): `suggestions`
+    # are then its readings, and the user is asked to pick one instead of being given a guess.
+    ambiguous: bool = False
 
 
 class Backend:

@@ -22,6 +22,7 @@ REASONS: dict[str, str] = {
     "share_without_subject": "asks for a share without saying of what",
     "followup_without_context": "continues a conversation whose earlier questions could not be read",
     "not_understood": "names nothing to compute",
+    "ambiguous": "ranks without saying what (products, groups, ages, households): it has several readings",
     "glossary_shape": "uses a business term in a question whose query is not a plain one over customer",
 }
 

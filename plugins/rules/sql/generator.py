@@ -45,6 +45,15 @@ _SHOW_RANGE = {
 }
 
 
+# The readings of a bare "가장 많은 건?" / "what is the most common?", offered to pick from; each one parses.
+AMBIGUOUS_CHOICES = {
+    "ko": ("사용자 수가 가장 많은 제품은?", "사용자 수가 가장 많은 제품군은?", "고객이 가장 많은 연령대는?",
+           "어떤 가구원 수의 고객이 가장 많아?"),
+    "en": ("Which product has the most users?", "Which product group has the most users?",
+           "Which age group has the most customers?", "Which household size has the most customers?"),
+}
+
+
 def suggestions(language: str, question: str = "", subject: str | None = None) -> tuple[str, ...]:
     """Three questions the parser answers, about the product group the user named if any; with a `subject`
     (see `Decline`), the first shows the values that column really holds."""
@@ -95,6 +104,9 @@ class RulesSqlGenerator(SqlGenerator):
             return SqlResult(sql=example.sql, raw=_dump(raw))
         raw = {"backend": self.backend_id, "source": "none", "reason": decline.reason, "detail": decline.detail,
                "closest": ({"question": example.question, "score": example.score} if example else None)}
+        if decline.reason == "ambiguous":
+            choices = AMBIGUOUS_CHOICES["ko" if request.language == "ko" else "en"]
+            return SqlResult(sql=None, raw=_dump(raw), suggestions=choices, ambiguous=True)
         return SqlResult(sql=None, raw=_dump(raw),
                          suggestions=suggestions(request.language, request.question, decline.subject))
 

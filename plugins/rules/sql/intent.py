@@ -82,6 +82,7 @@ class Parsed:
     reset_filters: bool = False
     add_groups: bool = False
     implied_grouping: bool = False  # "상위 2개만" ranks products only when nothing earlier says what to rank
+    ambiguous: bool = False  # a bare "가장 많은 건?": what to rank is implied and nothing says it is products
     loose_aggregates: tuple[str, ...] = ()  # "최대값은?": aggregates waiting for the previous features
     loose_features: tuple[str, ...] = ()  # "예산은?": features waiting for the previous aggregate
     declined: str | None = None

@@ -6,6 +6,7 @@ own (MAX/MIN) unless the question ranks a grouping, where they become ORDER BY .
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from plugins.rules.sql import lexicon as lx
@@ -14,6 +15,10 @@ from plugins.rules.sql.intent import FEE, PRODUCT_DIMS, Filter, Intent, Measure,
 
 _PRODUCT_KINDS = ("product", FEE)
 LIST_LIMIT = 100
+# Words that make a bare superlative about products: "가장 많이 쓰는 건?", "most popular?", "what sells most?".
+# Without one, "가장 많은 건?" could rank products, groups, ages or households: the parser asks which.
+_USAGE = re.compile(r"쓰|써|사용|이용|렌탈|빌리|빌린|빌려|팔|나간|인기|구매|구입|"
+                    r"\b(?:popular|us(?:e|ed|es|ing)|rent(?:ed|s|ing|al)?|sold|sells?|bought|buy)\b", re.I)
 
 
 @dataclass
@@ -329,6 +334,7 @@ def read_measures(scan, filters, groups, partition, top, *, followup, add_groups
     )
     return Parsed(
         intent=intent, explicit_measure=explicit, followup=followup,
+        ambiguous=implied and not filters and not _USAGE.search(scan.text),
         has_scope=bool(filters or (groups and not implied) or flags["subject"]), reset_filters=reset and followup,
         implied_grouping=implied,
         add_groups=add_groups, loose_aggregates=tuple(loose) if not measures else (),

@@ -30,6 +30,8 @@ def read_conversation(question: str, history: tuple[str, ...] = ()) -> tuple[Int
     intent, used = fold([_parse_cached(turn) for turn in history] + [current])
     if intent is None:
         raise Decline("followup_without_context" if current.followup else "not_understood")
+    if current.ambiguous and (used == 1 or not intent.groups):  # no earlier turn says what to rank
+        raise Decline("ambiguous")
     return intent, used
 
 
