@@ -16,6 +16,12 @@ from plugins.rules.sql.intent import FEE
 # Customer columns the parser can aggregate or filter on; FEE is the product catalogue's monthly fee.
 FEATURE_COLUMNS = ("age", "houseHold", "amt", "size", "score", "discRate")
 
+
+def _named_alternatives(words: dict, prefix: str = "") -> str:
+    """One alternative per entry, each a named group (`prefix` + key), so a match says which entry it was."""
+    return "|".join(f"(?P<{prefix}{key}>{pattern})" for key, pattern in words.items())
+
+
 _FEATURE_WORDS = {
     "age": (
         r"나이(?!\s*대)|연령(?!\s*(?:대|층))|how\s+old|\baged\b|"
@@ -41,7 +47,7 @@ _FEATURE_WORDS = {
         r"(?:monthly\s+|rental\s+)?fees?\b|\bprices?\b"
     ),
 }
-FEATURE_WORD = re.compile("|".join(f"(?P<{col}>{pat})" for col, pat in _FEATURE_WORDS.items()))
+FEATURE_WORD = re.compile(_named_alternatives(_FEATURE_WORDS))
 
 # A number's unit names its column; `band` marks the Korean `대` / English `s` decade suffix.
 UNIT = re.compile(
@@ -116,7 +122,7 @@ UNSUPPORTED = re.compile(
 )
 
 # A group's name as core.vocabulary.mentioned_group reads it: `g<i>` is GROUPS[i].
-_GROUP_ALTERNATIVES = "|".join(f"(?P<g{i}>{GROUP_PATTERNS[group]})" for i, group in enumerate(GROUPS))
+_GROUP_ALTERNATIVES = _named_alternatives({f"g{i}": GROUP_PATTERNS[group] for i, group in enumerate(GROUPS)})
 PRODUCT_CODE = re.compile(
     f"(?:{_GROUP_ALTERNATIVES})"
     r"\s*(?:no\.?\s*|#\s*|model\s+)?(?P<num>\d+)(?!\d|\s*(?:개|명|위|대|세|살|%|인|평|점|천원|s\b|years?|people))"
@@ -172,19 +178,15 @@ _DIM_WORDS_EN = {
 }
 
 
-def _alt(words: dict) -> str:
-    return "|".join(f"(?P<{key}>{pat})" for key, pat in words.items())
-
-
-DIM_EXACT = (re.compile(_alt(_DIM_WORDS_KO)), re.compile(_alt(_DIM_WORDS_EN)))
+DIM_EXACT = (re.compile(_named_alternatives(_DIM_WORDS_KO)), re.compile(_named_alternatives(_DIM_WORDS_EN)))
 GROUP_BY_KO = re.compile(
     r"(?:(?P<first>" + "|".join(_DIM_WORDS_KO.values()) + r")\s*(?:와|과|및|,|하고|/)\s*)?"
-    r"(?:" + _alt(_DIM_WORDS_KO) + r")\s*(?:별(?:로|로는|로도|의|로\s*나눠서?)?|마다)(?![가-힣])"
+    r"(?:" + _named_alternatives(_DIM_WORDS_KO) + r")\s*(?:별(?:로|로는|로도|의|로\s*나눠서?)?|마다)(?![가-힣])"
 )
-GROUP_BY_KO_EACH = re.compile(r"각\s*(?:" + _alt(_DIM_WORDS_KO) + r")")
+GROUP_BY_KO_EACH = re.compile(r"각\s*(?:" + _named_alternatives(_DIM_WORDS_KO) + r")")
 GROUP_BY_EN = re.compile(
     r"\b(?:by|per|for\s+each|for\s+every|each|every|across|broken\s+down\s+by|grouped\s+by|split\s+by|in\s+each)"
-    r"\s+(?:the\s+|their\s+|a\s+)?(?:" + _alt(_DIM_WORDS_EN) + r")\b"
+    r"\s+(?:the\s+|their\s+|a\s+)?(?:" + _named_alternatives(_DIM_WORDS_EN) + r")\b"
     r"(?:\s+(?:and|&)\s+(?:by\s+)?(?:the\s+)?(?P<second>" + "|".join(_DIM_WORDS_EN.values()) + r")\b)?"
 )
 GROUP_BY_EN_FEATURE = re.compile(
@@ -193,8 +195,8 @@ GROUP_BY_EN_FEATURE = re.compile(
     r"|(?P<sizeBand>(?:home\s+)?sizes?))\b"
 )
 WITHIN = re.compile(
-    r"\bwithin\s+(?:each|every|the)\s+(?:" + _alt(_DIM_WORDS_EN) + r")\b"
-    r"|(?:각\s*)?(?:" + "|".join(f"(?P<ko_{k}>{v})" for k, v in _DIM_WORDS_KO.items()) + r")\s*(?:내에서|내|안에서)"
+    r"\bwithin\s+(?:each|every|the)\s+(?:" + _named_alternatives(_DIM_WORDS_EN) + r")\b"
+    r"|(?:각\s*)?(?:" + _named_alternatives(_DIM_WORDS_KO, prefix="ko_") + r")\s*(?:내에서|내|안에서)"
 )
 BAND_BY = re.compile(
     r"(?:구간\s*별|구간|분포|bands?|brackets?|buckets?|bins?|ranges?|decades?|distribution|histogram)"
@@ -258,14 +260,12 @@ PEOPLE_MEASURE = re.compile(
     r"(?:(?:show|list|:|,)\s*|^\s*)(?:the\s+)?(?:users|customers|사용자|고객)(?=\s*(?:,|and\b|와|과|및))"
     r"|(?:show|:|,|and)\s+(?:the\s+)?(?:users|customers)\b"
 )
-DIM_NOUN = re.compile(
-    "|".join(f"(?P<{k}>{v})" for k, v in {
-        "prdtGrpCd": _DIM_WORDS_KO["prdtGrpCd"] + "|" + _DIM_WORDS_EN["prdtGrpCd"],
-        "productName": _DIM_WORDS_KO["productName"] + r"|product\s+names?",
-        "prdtCd": _DIM_WORDS_KO["prdtCd"] + "|" + _DIM_WORDS_EN["prdtCd"],
-        "ageBand": r"연령\s*대|나이\s*대|연령층|age\s+(?:groups?|bands?|brackets?|ranges?|cohorts?)|decades?",
-    }.items())
-)
+DIM_NOUN = re.compile(_named_alternatives({
+    "prdtGrpCd": _DIM_WORDS_KO["prdtGrpCd"] + "|" + _DIM_WORDS_EN["prdtGrpCd"],
+    "productName": _DIM_WORDS_KO["productName"] + r"|product\s+names?",
+    "prdtCd": _DIM_WORDS_KO["prdtCd"] + "|" + _DIM_WORDS_EN["prdtCd"],
+    "ageBand": r"연령\s*대|나이\s*대|연령층|age\s+(?:groups?|bands?|brackets?|ranges?|cohorts?)|decades?",
+}))
 WHICH_HOUSEHOLD = re.compile(
     r"(?:\bwhich|\bwhat|어떤|어느|무슨)\s+(?:household\s+sizes?|family\s+sizes?|가구원\s*수|가족\s*수|가구\s*규모)"
 )
