@@ -9,8 +9,7 @@ from __future__ import annotations
 from plugins import InputTooLong, SqlGenerator, SqlRequest, SqlResult, hookimpl
 from plugins.aws import LazyClient, call_mapped
 from plugins.bedrock_converse import BedrockConverseSqlGenerator, ConverseSettings
-from plugins.llm_output import extract_sql
-from plugins.prompting import feedback_text, glossary_text, load_prompt, render, suggestions
+from plugins.prompting import feedback_text, glossary_text, load_prompt, render, sql_result
 
 MAX_QUERY_CHARS = 1000  # RetrieveAndGenerateInput.text in the service model
 MAX_TEMPLATE_CHARS = 4000  # TextPromptTemplate in the service model
@@ -83,9 +82,7 @@ class BedrockKnowledgeBaseSqlGenerator(SqlGenerator):
             },
         }
         response = call_mapped(lambda: self._client.get().retrieve_and_generate(**params), self.backend_id)
-        text = str((response.get("output") or {}).get("text") or "")
-        sql = extract_sql(text)
-        return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
+        return sql_result(str((response.get("output") or {}).get("text") or ""), request)
 
     def write_answer(self, question: str, language: str, columns: list[str], rows: list[list]) -> str | None:
         """The model phrases the answer from the rows; None (templates answer) if Converse fails."""

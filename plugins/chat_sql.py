@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 from core.errors import BackendError
 from plugins.base import SqlGenerator, SqlRequest, SqlResult
-from plugins.llm_output import extract_sql
-from plugins.prompting import answer_prompt, sql_messages, suggestions
+from plugins.prompting import answer_prompt, sql_messages, sql_result
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +22,7 @@ class ChatSqlGenerator(SqlGenerator):
 
     def generate_sql(self, request: SqlRequest) -> SqlResult:
         system, turns = sql_messages(request)
-        text = self.complete(system, turns, self.sql_max_tokens)
-        sql = extract_sql(text)
-        return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
+        return sql_result(self.complete(system, turns, self.sql_max_tokens), request)
 
     def stream_complete(self, system: str | None, turns: list[tuple[str, str]], max_tokens: int) -> Iterator[str]:
         """The reply's text piece by piece; a backend that cannot stream answers in one piece."""

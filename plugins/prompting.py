@@ -7,9 +7,15 @@ import re
 
 from core.features import FEATURES
 from core.paths import PROMPTS_DIR
-from plugins.base import SqlRequest, VectorizeRequest
+from plugins.base import SqlRequest, SqlResult, VectorizeRequest
+from plugins.llm_output import extract_sql
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_CLARIFY = re.compile(r"^\s*CLARIFY:?[ \t]*\n?(.*)", re.S | re.M)
+_FENCED = re.compile(r"```.*?(?:```|$)", re.S)
+_LIST_MARK = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
+MAX_CLARIFY_CHOICES = 4
+MAX_CLARIFY_CHARS = 200
 MAX_FEEDBACK_CHARS = 800
 ANSWER_ROW_LIMIT = 20
 LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
@@ -54,6 +60,28 @@ def feedback_text(request: SqlRequest) -> str:
 def suggestions(request: SqlRequest, limit: int = 3) -> tuple[str, ...]:
     """When an LLM declines, the closest sample questions are the honest thing to offer instead."""
     return tuple(example.question for example in request.examples[:limit])
+
+
+def clarifying_questions(text: str | None) -> tuple[str, ...]:
+    """The readings after a CLARIFY: line (sql_system.txt), at most four, each one line of plain text; none when
+    the reply does not ask back. They are shown as buttons, so a line that is code or overlong is dropped."""
+    found = _CLARIFY.search(text or "")
+    if not found:
+        return ()
+    unfenced = _FENCED.sub("", found.group(1))
+    lines = (_LIST_MARK.sub("", line.strip()).strip() for line in unfenced.splitlines())
+    kept = [line for line in lines if line and len(line) <= MAX_CLARIFY_CHARS and "`" not in line]
+    return tuple(dict.fromkeys(kept))[:MAX_CLARIFY_CHOICES]
+
+
+def sql_result(text: str, request: SqlRequest) -> SqlResult:
+    """An LLM reply as a SqlResult: its SQL; or, when it asks back, its readings to pick from; or, when it
+    declines, the closest sample questions."""
+    choices = clarifying_questions(text)
+    if len(choices) >= 2:  # asked back: never run a statement the same reply may hold; one "reading" is no choice
+        return SqlResult(sql=None, raw=text, suggestions=choices, ambiguous=True)
+    sql = extract_sql(text)
+    return SqlResult(sql=sql, raw=text, suggestions=() if sql else suggestions(request))
 
 
 def glossary_text(request: SqlRequest) -> str:

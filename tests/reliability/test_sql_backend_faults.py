@@ -3,7 +3,7 @@ the whole analytics path: a clear message, nothing remembered, and the next ques
 import pytest
 
 from engine.app import Engine
-from core.errors import BackendError, BackendTimeout, CannotAnswer
+from core.errors import AmbiguousQuestion, BackendError, BackendTimeout, CannotAnswer
 from engine.session import ChatSession
 from engine.settings import offline_settings
 from wire.servers import SENTINEL_OPENAI_KEY, JsonReply
@@ -74,3 +74,21 @@ def test_a_broken_connection_midway(engine, local_server):
         engine.ask("정수기 사용자 수", session)
     assert_clear_and_safe(caught.value)
     recovers(engine, local_server, session)
+
+
+def test_an_llm_that_asks_back_offers_its_readings_and_runs_nothing(engine, local_server):
+    local_server.push(completion("CLARIFY:\n1. 사용자 수가 가장 많은 제품은?\n2. 고객이 가장 많은 연령대는?\n"
+                                 "- `DROP TABLE customer`\n```sql\nSELECT 1\n```\n- " + "긴 질문 " * 60))
+    session = ChatSession()
+    with pytest.raises(AmbiguousQuestion) as caught:
+        engine.ask("가장 많은 건?", session)
+    assert caught.value.suggestions == ["사용자 수가 가장 많은 제품은?", "고객이 가장 많은 연령대는?"]
+    assert session.sql_history == []
+    recovers(engine, local_server, session)
+
+
+def test_one_reading_is_no_choice_and_reads_as_a_decline(engine, local_server):
+    local_server.push(completion("CLARIFY:\n사용자 수가 가장 많은 제품은?"))
+    with pytest.raises(CannotAnswer) as caught:
+        engine.ask("가장 많은 건?", ChatSession())
+    assert not isinstance(caught.value, AmbiguousQuestion)
