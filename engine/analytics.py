@@ -115,8 +115,12 @@ class AnalyticsPipeline:
             break
         columns, rows = list(outcome.columns), [list(row) for row in outcome.rows]
         show_sql = wants_sql(question)
-        chart_wanted = wants_chart(question) or (session.chart_wanted and is_follow_up(question))
-        chart = self.choose_chart(columns, rows, question, chart_wanted)
+        follow_up = is_follow_up(question)
+        # A chart the analyst picked carries into follow-ups of the question; a new question, or one that names
+        # a chart itself, starts again from what it asks for.
+        chosen = session.chart_kind if follow_up and not wants_chart(question) else None
+        chart_wanted = wants_chart(question) or (session.chart_wanted and follow_up) or chosen is not None
+        chart = None if chosen == "table" else self.choose_chart(columns, rows, question, chart_wanted, chosen)
         notify("rows", {"sql": sql, "columns": columns, "rows": rows, "truncated": outcome.truncated, "chart": chart})
         writer = {"by": "template", "rows_sent": False, "rows_allowed": self.rows_to_llm}
         if not self.rows_to_llm:
@@ -130,6 +134,7 @@ class AnalyticsPipeline:
         text = append_sql(prose, sql, language) if show_sql else prose
         self.remember_turn(session, question, sql)
         session.chart_wanted = chart_wanted
+        session.chart_kind = chosen
         return AnalyticsAnswer(
             question=question, language=language, backend=generator.backend_id, sql=sql, columns=columns,
             rows=rows, truncated=outcome.truncated, answer=text, prose=prose, chart=chart, show_sql=show_sql,
@@ -208,8 +213,9 @@ class AnalyticsPipeline:
             notify("answer", {"text": text})
         return text
 
-    def choose_chart(self, columns: list[str], rows: list[list], question: str, wanted: bool) -> dict | None:
-        return choose_chart(columns, rows, question, asked=wanted)
+    def choose_chart(self, columns: list[str], rows: list[list], question: str, wanted: bool,
+                     kind: str | None = None) -> dict | None:
+        return choose_chart(columns, rows, question, asked=wanted, kind=kind)
 
     def remember_turn(self, session: ChatSession, question: str, sql: str) -> None:
         session.remember_sql(question, sql, keep=self.history_turns)

@@ -25,6 +25,7 @@ _SHARE_WORDS = re.compile(r"비율|비중|점유율|" + _EN.format(r"shares?|rat
 _FOLLOW_UP = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|그\s*중|이\s*중|이번엔|이번에는|대신|또)|"
                         + _EN.format(r"^\s*(?:what|how)\s+about|^\s*(?:and|only|now|then|also|instead)"), re.I)
 MAX_PIE_SLICES = 10  # past ten slices a pie stops being readable; the UI draws at most this many
+CHART_KINDS = ("bar", "line", "pie", "table")  # what the analyst may switch a result to; "table" is no chart
 
 
 def wants_chart(question: str) -> bool:
@@ -40,8 +41,12 @@ def wants_sql(question: str) -> bool:
     return bool(_SQL.search(question or ""))
 
 
-def choose_chart(columns: list[str], rows: list, question: str, *, asked: bool | None = None) -> dict | None:
+def choose_chart(columns: list[str], rows: list, question: str, *, asked: bool | None = None,
+                 kind: str | None = None) -> dict | None:
     """A {"type", "x", "y", "title", "data", ...} spec, or None unless asked for and drawable.
+
+    `kind` ("bar", "line" or "pie") is the analyst's own choice; it wins over the question's words wherever the
+    result can be drawn so (a pie needs at most MAX_PIE_SLICES values, none negative, and no second grouping).
 
     `data` rows are keyed by the x/y (and color) column names, so `pd.DataFrame(spec["data"])` feeds
     `gr.BarPlot(x=spec["x"], y=spec["y"])` directly; x values are already human labels.
@@ -54,11 +59,11 @@ def choose_chart(columns: list[str], rows: list, question: str, *, asked: bool |
     y_at = next((i for i in numbers if describe_column(columns[i]).role == "share"), numbers[0])
     x_at = next((i for i in labels if _is_ordered(columns[i], rows, i)), labels[0])
     color_at = next((i for i in labels if i != x_at), None)
-    kind = _chart_type(question, columns, rows, x_at, y_at, color_at)
+    kind = _chart_type(question, columns, rows, x_at, y_at, color_at, kind)
     title_at = y_at  # a share question keeps its title even when the pie is drawn from counts
     if kind == "pie":  # a pie makes its own shares; drawn from counts, its legend can show both
         y_at = next((i for i in numbers if describe_column(columns[i]).role == "count"), y_at)
-    if kind == "line":
+    if kind == "line" and _is_ordered(columns[x_at], rows, x_at):  # a line the analyst chose may have no order
         rows = sorted(rows, key=lambda r: _leading_number(r[x_at]))
     lang = detect_language(question)
     x_meaning, y_meaning = describe_column(columns[x_at]), describe_column(columns[y_at])
@@ -101,11 +106,14 @@ def _leading_number(value) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _chart_type(question: str, columns, rows, x_at: int, y_at: int, color_at) -> str:
-    """Explicit words win when the shape allows them; otherwise shares are pies and ordered bands lines."""
+def _chart_type(question: str, columns, rows, x_at: int, y_at: int, color_at, chosen: str | None = None) -> str:
+    """The analyst's choice, then explicit words, win when the shape allows them; otherwise shares are pies and
+    ordered bands lines."""
     ordered = _is_ordered(columns[x_at], rows, x_at)
     pie_fits = (color_at is None and len(rows) <= MAX_PIE_SLICES
                 and all(isinstance(r[y_at], (int, float)) and r[y_at] >= 0 for r in rows))
+    if chosen in ("bar", "line") or (chosen == "pie" and pie_fits):
+        return chosen
     if _PIE.search(question) and pie_fits:
         return "pie"
     if _BAR.search(question):

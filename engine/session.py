@@ -12,6 +12,7 @@ class ChatSession:
     carried_group: str | None = None
     sql_history: list[Turn] = field(default_factory=list)  # earlier analytics question/SQL, oldest first
     chart_wanted: bool = False  # the last analytics turn asked for a chart; its follow-ups get one too
+    chart_kind: str | None = None  # the analyst switched the result to this (engine.charts.CHART_KINDS); follow-ups keep it
     last_top: list[str] = field(default_factory=list)  # the products last recommended, best first (refinements)
 
     def remember_features(

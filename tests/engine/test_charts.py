@@ -114,3 +114,21 @@ def test_two_label_columns_colour_the_second():
 )
 def test_no_chart_when_not_asked_or_not_drawable(columns, rows, question):
     assert choose_chart(columns, rows, question) is None
+
+
+@pytest.mark.parametrize("kind", ["bar", "line", "pie"])
+def test_the_analysts_choice_wins_over_the_questions_words(kind):
+    spec = choose_chart(*BY_PRODUCT, "제품별 사용자수를 막대 그래프로", asked=True, kind=kind)
+    assert spec["type"] == kind and [p["users"] for p in spec["data"]] == [700, 812, 650]
+
+
+def test_a_chosen_line_keeps_an_ordered_axis_in_order():
+    spec = choose_chart(*BY_BAND, "연령대별 사용자", asked=True, kind="line")
+    assert [p["users"] for p in spec["data"]] == [100, 300, 500]
+
+
+def test_a_chosen_pie_that_cannot_be_read_falls_back_to_the_shapes_own_chart():
+    negative = (["prdtGrpCd", "diff"], [["정수기", -3.0], ["비데", 2.0]])
+    assert choose_chart(*negative, "제품군별 차이", asked=True, kind="pie")["type"] == "bar"
+    many = (["prdtCd", "users"], [[f"p{i}", i] for i in range(11)])
+    assert choose_chart(*many, "제품별", asked=True, kind="pie")["type"] == "bar"
