@@ -9,12 +9,13 @@ from typing import Any, NamedTuple
 import gradio as gr
 import pandas as pd
 
-from core.errors import TurnStopped
+from core.errors import CannotAnswer, TurnStopped
 from engine.answers import append_sql, sql_block
 from engine.charts import choose_chart
 from engine.session import ChatSession
 from ui import render
-from ui.charts import chart_frame, pie_svg
+from ui.analytics_tools import kind_shown, shown_result
+from ui.charts import chart_updates
 from ui.handlers import (assistant, chat_history, error_message, hidden, message_text, reply_language, shown,
                          stream_start, user_bubble, with_messages)
 from ui.labels import both, text
@@ -33,6 +34,8 @@ class AnalyticsView(NamedTuple):
     line: Any
     pie: Any
     chart: Any  # the chart spec, kept so an edited query can redraw it
+    result: Any = None  # the result on show (ui.analytics_tools.shown_result), what the chart switcher redraws
+    chart_kind: Any = None  # the switcher's value: the shown chart's type, or "table"
     stop: Any = None
 
 
@@ -43,32 +46,7 @@ class EditedSqlView(NamedTuple):
     bar: Any
     line: Any
     pie: Any
-
-
-def chart_updates(spec: dict | None) -> tuple[Any, Any, Any]:
-    """Updates for the bar plot, line plot and pie, showing only the one the spec asks for."""
-    gone = gr.update(visible=False)
-    if not spec or not spec.get("data"):
-        return gone, gone, gone
-    kind = spec.get("type")
-    if kind == "pie":
-        svg = pie_svg(spec)
-        return gone, gone, (gr.update(value=svg, visible=True) if svg else gone)
-    frame = chart_frame(spec)
-    if frame.empty:
-        return gone, gone, gone
-    x_name, y_name = frame.columns[:2]
-    label_chars = sum(len(label) for label in frame[x_name].unique())
-    options = {"x": x_name, "y": y_name, "title": spec.get("title") or "",
-               "x_title": spec.get("x_title") or x_name, "y_title": spec.get("y_title") or y_name,
-               "color": spec.get("color") or None,
-               "sort": [str(x) for x in spec["x_order"]] if spec.get("x_order") else None,
-               # Crowded category names overlap unless tilted.
-               "x_label_angle": -35 if label_chars > 30 else 0,
-               # Bars that do not start at zero exaggerate differences.
-               "y_lim": [0, None] if kind != "line" and (frame[y_name] >= 0).all() else None}
-    plot = gr.update(value=frame, visible=True, **options)
-    return (gone, plot, gone) if kind == "line" else (plot, gone, gone)
+    result: Any = None
 
 
 CsvLink = Callable[[list, list], str]  # (columns, rows) -> the HTML of a link only this session can fetch
@@ -93,6 +71,18 @@ def _rows_note(count: int, truncated: bool, lang: str) -> str:
     return note + (" " + text("rows_truncated", lang).format(rows=f"{count:,}") if truncated else "")
 
 
+def refusal_bubble(exc: Exception, lang: str | None) -> dict:
+    """The refusal; the questions it suggests, or the readings of an ambiguous one, are one-click chips under it
+    rather than a list to retype."""
+    if not isinstance(exc, CannotAnswer) or not exc.suggestions:
+        return assistant(error_message(exc, lang))
+    lead = (render.literal(exc.lead(lang)) if lang
+            else f"{render.literal(exc.lead('ko'))}\n\n{render.literal(exc.lead('en'))}")
+    bubble = assistant(lead)
+    bubble["options"] = [{"label": choice, "value": choice} for choice in exc.suggestions]
+    return bubble
+
+
 def analytics_turn(engine, message: str, history: list[dict], session: ChatSession | None,
                    backend: str | None = None, csv_link: CsvLink | None = None) -> AnalyticsView:
     """One employee question -> the answer in the chat, and the SQL, examples, table, CSV and chart panels."""
@@ -102,19 +92,20 @@ def analytics_turn(engine, message: str, history: list[dict], session: ChatSessi
     try:
         answer = engine.ask(message, session, backend)
     except Exception as exc:
-        chat = with_messages(history, *user_bubble(message), assistant(error_message(exc, lang)))
+        chat = with_messages(history, *user_bubble(message), refusal_bubble(exc, lang))
         # The panels show what this question produced: the refused statement if there was one, and no
         # table or chart left over from an earlier answer.
         gone = gr.update(visible=False)
         return AnalyticsView(chat, gr.skip(), session, getattr(exc, "sql", None) or "", gr.skip(),
                              gr.update(value=None, visible=False), gr.update(value=None, visible=False),
-                             gone, gone, gone, None)
+                             gone, gone, gone, None, None, gr.update(value=None))
     reply = answer_message(answer, answer.language)
     chat = with_messages(history, *user_bubble(message), assistant(reply))
     table, csv_file = _result_outputs(answer.columns, answer.rows, csv_link)
     bar, line, pie = chart_updates(answer.chart)
     return AnalyticsView(chat, "", session, answer.sql, render.examples_panel(answer.examples), table, csv_file,
-                         bar, line, pie, answer.chart)
+                         bar, line, pie, answer.chart, shown_result(answer.question, answer.columns, answer.rows),
+                         kind_shown(answer.chart))
 
 
 def analytics_stream(engine, message: str, history: list[dict], session: ChatSession | None,
@@ -133,7 +124,7 @@ def analytics_stream(engine, message: str, history: list[dict], session: ChatSes
     # The first update carries only the chat (the change a person is waiting for); the panels are emptied
     # a moment later with the examples, so a table left over from the last question never passes for this one's.
     yield AnalyticsView(with_messages(history, *user, steps.message()), "", skip, skip, skip, skip, skip,
-                        skip, skip, skip, skip, shown())
+                        skip, skip, skip, skip, skip, skip, shown())
     work = copy.deepcopy(session)
     result, answer_lang = None, lang or "en"
     for step, data in run_turn(lambda progress: engine.ask(message, work, backend, progress), stop_key):
@@ -154,10 +145,10 @@ def analytics_stream(engine, message: str, history: list[dict], session: ChatSes
         elif step == "error":
             exc = data["error"]
             steps.end("steps_stopped" if isinstance(exc, TurnStopped) else "steps_failed")
-            chat = with_messages(history, *user, steps.message(), assistant(error_message(exc, lang)))
+            chat = with_messages(history, *user, steps.message(), refusal_bubble(exc, lang))
             gone = hidden()
             yield AnalyticsView(chat, message, session, getattr(exc, "sql", None) or "", skip, cleared, cleared,
-                                gone, gone, gone, None, gone)
+                                gone, gone, gone, None, None, gr.skip(), gone)
             return
         elif step == "done":
             result = data["result"]
@@ -167,14 +158,15 @@ def analytics_stream(engine, message: str, history: list[dict], session: ChatSes
     table, csv_file = _result_outputs(result.columns, result.rows, csv_link)
     bar, line, pie = chart_updates(result.chart)
     yield AnalyticsView(chat, "", work, result.sql, render.examples_panel(result.examples), table, csv_file,
-                        bar, line, pie, result.chart, hidden())
+                        bar, line, pie, result.chart, shown_result(result.question, result.columns, result.rows),
+                        kind_shown(result.chart), hidden())
 
 
 def analytics_refused(history, session, exc: Exception) -> AnalyticsView:
     """A turn refused before it started (a caller who is not signed in): a message, and nothing else changes."""
     skip = gr.skip()
     chat = with_messages(chat_history(history), assistant(error_message(exc, reply_language(None, chat_history(history)))))
-    return AnalyticsView(chat, skip, session, skip, skip, skip, skip, skip, skip, skip, skip, hidden())
+    return AnalyticsView(chat, skip, session, skip, skip, skip, skip, skip, skip, skip, skip, skip, skip, hidden())
 
 
 def _analytics_update(history, user, steps: Steps, *answer: dict, **panels) -> AnalyticsView:
@@ -185,8 +177,9 @@ def _analytics_update(history, user, steps: Steps, *answer: dict, **panels) -> A
 
 
 def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None,
-                   csv_link: CsvLink | None = None) -> EditedSqlView:
-    """The SQL box's text through the same guard as generated SQL; a refusal changes nothing but the chat."""
+                   csv_link: CsvLink | None = None, kind: str | None = None) -> EditedSqlView:
+    """The SQL box's text through the same guard as generated SQL; a refusal changes nothing but the chat. The
+    result is drawn as the switcher says (`kind`), else as the earlier chart was."""
     sql = sql if isinstance(sql, str) else ""  # a malformed payload is refused by the guard, not a TypeError
     history, chart = chat_history(history), chart if isinstance(chart, dict) else None
     lang = reply_language(None, history)
@@ -196,20 +189,26 @@ def run_edited_sql(engine, sql: str, history: list[dict], chart: dict | None,
         result = engine.run_sql(sql or "")  # an empty box gets the guard's own "there is no SQL statement"
     except Exception as exc:
         skip = gr.skip()
-        return EditedSqlView(with_messages(history, asked, assistant(error_message(exc, lang))), skip, skip, skip, skip, skip)
+        return EditedSqlView(with_messages(history, asked, assistant(error_message(exc, lang))),
+                             skip, skip, skip, skip, skip, skip)
     note_lang = lang or "en"
     note = (_rows_note(len(result.rows), result.truncated, note_lang) + " "
             + text("elapsed", note_lang).format(ms=result.elapsed_ms))
     table, csv_file = _result_outputs(result.columns, result.rows, csv_link)
     # Redrawn by the engine's own chart choice, so labels read as before (30대, not 30); the earlier
     # chart's title stands in for the question that asked for it.
-    redrawn = choose_chart(list(result.columns), result.rows, chart.get("title") or "", asked=True) if chart else None
+    title = (chart or {}).get("title") or ""
+    chosen = kind if kind in ("bar", "line", "pie") else None
+    drawn = chosen or (chart and kind != "table")
+    redrawn = choose_chart(list(result.columns), result.rows, title, asked=True, kind=chosen) if drawn else None
     bar, line, pie = chart_updates(redrawn)
-    return EditedSqlView(with_messages(history, asked, assistant(render.literal(note))), table, csv_file, bar, line, pie)
+    return EditedSqlView(with_messages(history, asked, assistant(render.literal(note))), table, csv_file, bar, line, pie,
+                         shown_result(title, result.columns, result.rows))
 
 
 def clear_analytics() -> tuple:
     gone = gr.update(visible=False)
     return ([], "", ChatSession(), "", render.empty_panel("panel_empty_examples"),
-            gr.update(value=None, visible=False), gr.update(value=None, visible=False), gone, gone, gone, None)
+            gr.update(value=None, visible=False), gr.update(value=None, visible=False), gone, gone, gone, None,
+            None, gr.update(value=None))
 

@@ -5,7 +5,9 @@ Only numbers and escaped labels go in: chart code never comes from a backend.
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import gradio as gr
 import pandas as pd
 
 from engine.charts import MAX_PIE_SLICES
@@ -72,3 +74,29 @@ def pie_svg(spec: dict) -> str:
         f'<svg viewBox="0 0 220 220" width="220" height="220" role="img" aria-label="{title}">'
         f'{"".join(shapes)}</svg><ul class="rc-legend">{"".join(legend)}</ul></div></div>'
     )
+
+
+def chart_updates(spec: dict | None) -> tuple[Any, Any, Any]:
+    """Updates for the bar plot, line plot and pie, showing only the one the spec asks for."""
+    gone = gr.update(visible=False)
+    if not spec or not spec.get("data"):
+        return gone, gone, gone
+    kind = spec.get("type")
+    if kind == "pie":
+        svg = pie_svg(spec)
+        return gone, gone, (gr.update(value=svg, visible=True) if svg else gone)
+    frame = chart_frame(spec)
+    if frame.empty:
+        return gone, gone, gone
+    x_name, y_name = frame.columns[:2]
+    label_chars = sum(len(label) for label in frame[x_name].unique())
+    options = {"x": x_name, "y": y_name, "title": spec.get("title") or "",
+               "x_title": spec.get("x_title") or x_name, "y_title": spec.get("y_title") or y_name,
+               "color": spec.get("color") or None,
+               "sort": [str(x) for x in spec["x_order"]] if spec.get("x_order") else None,
+               # Crowded category names overlap unless tilted.
+               "x_label_angle": -35 if label_chars > 30 else 0,
+               # Bars that do not start at zero exaggerate differences.
+               "y_lim": [0, None] if kind != "line" and (frame[y_name] >= 0).all() else None}
+    plot = gr.update(value=frame, visible=True, **options)
+    return (gone, plot, gone) if kind == "line" else (plot, gone, gone)

@@ -41,7 +41,7 @@ def _recommend_tab(engine, limiter: TurnLimiter, desk: ConsultDesk, network: dic
     turns = widgets.wire_turn(turn, "recommend", message, send, stop, chat, [message, chat, session],
                               [chat, message, session, panel, stop], network)
     # A one-tap option (a refinement, a chip, details) sends its text as the customer's next message.
-    tapped = chat.option_select(recommend_handlers.option_text, None, [message], api_visibility="private").then(
+    tapped = chat.option_select(handlers.option_text, None, [message], api_visibility="private").then(
         turn, [message, chat, session], [chat, message, session, panel, stop], concurrency_id="recommend",
         show_progress="hidden", **network)
     compare.click(lambda history: recommend_handlers.compare_text(history), [chat], [message], api_visibility="private").then(

@@ -97,6 +97,12 @@ def assistant(content: str) -> dict:
     return {"role": "assistant", "content": content}
 
 
+def option_text(selected: gr.SelectData) -> str:
+    """The message a tapped option sends: its value (a plain sentence the engine reads like typed text; the recommendation's options and the analytics chips alike)."""
+    value = selected.value
+    return str(value.get("value") or value.get("label") or "") if isinstance(value, dict) else str(value or "")
+
+
 def stream_start(engine, message, history, session):
     """What both streamed turns do first: coerce the payload, drop the page's own echo, and check the message,
     so an invalid one is answered by the plain turn without a step bubble."""

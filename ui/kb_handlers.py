@@ -12,6 +12,7 @@ import pandas as pd
 from core.errors import ChatError
 from engine.session import ChatSession
 from ui import render
+from ui.analytics_tools import remember_question
 from ui.handlers import error_message
 from ui.kb_labels import kb_both
 
@@ -22,7 +23,12 @@ FEEDBACK_COLUMNS = ["id", "at", "staff", "question", "sql", "corrected_sql", "pa
 def empty_memory() -> dict:
     """What the chat remembers for the loop: the answer on show, and each answer's question and SQL by its
     message index (what a thumbs up/down refers to)."""
-    return {"current": None, "answers": {}}
+    return {"current": None, "answers": {}, "asked": []}
+
+
+def cleared_memory(memory) -> dict:
+    """A cleared chat has no answers on show; the session's question history stays, one click from re-running."""
+    return {**empty_memory(), "asked": _copy(memory)["asked"]}
 
 
 def _note(html_text: str, ok: bool = True) -> Any:
@@ -35,9 +41,11 @@ def _failed(exc: Exception) -> Any:
 
 
 # --- the analytics chat -------------------------------------------------------------------------
-def track_turn(stream: Iterator[tuple], question, memory) -> Iterator[tuple]:
+def track_turn(stream: Iterator[tuple], question, memory, max_chars: int | None = None) -> Iterator[tuple]:
     """Passes the turn's updates through unchanged, then one more naming the answer it produced, so the
-    like buttons and "Save as example" know which question and SQL each answer came from."""
+    like buttons and "Save as example" know which question and SQL each answer came from. The question joins
+    the session's history (answered or not: a declined one may be answered once a pair is saved for it), unless
+    it was empty or longer than the engine takes."""
     last = None
     for view in stream:
         last = view
@@ -51,8 +59,13 @@ def track_turn(stream: Iterator[tuple], question, memory) -> Iterator[tuple]:
     elif isinstance(question, str) and question.strip():
         # Declined or failed: the analyst may write the SQL themselves, run it, and save it for this question.
         memory["current"] = {"question": question.strip(), "sql": None, "index": None, "edited": False}
-    # The new answer is on show: no edited SQL belongs to it yet.
-    yield (*(gr.skip() for _ in last or ()), memory, None)
+    asked = question.strip() if isinstance(question, str) else ""
+    if asked and (max_chars is None or len(asked) <= max_chars):
+        remember_question(memory, asked)
+    # The new answer is on show: no edited SQL belongs to it yet. The stop button is hidden once more: a turn
+    # refused within milliseconds can have its first update ("show stop") land after its last one.
+    settled = type(last)(*(gr.skip() for _ in last))._replace(stop=gr.update(visible=False)) if last else ()
+    yield (*settled, memory, None)
 
 
 def edited_sql(view, sql) -> Any:
@@ -109,7 +122,8 @@ def like(desk, staff: str, index, liked, memory, sql_box, span: int = 1) -> Any:
 def _copy(memory) -> dict:
     if not isinstance(memory, dict):
         return empty_memory()
-    return {"current": memory.get("current"), "answers": dict(memory.get("answers") or {})}
+    asked = [q for q in memory.get("asked") or [] if isinstance(q, str)]
+    return {"current": memory.get("current"), "answers": dict(memory.get("answers") or {}), "asked": asked}
 
 
 # --- the review page ----------------------------------------------------------------------------

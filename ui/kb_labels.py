@@ -3,6 +3,16 @@ from __future__ import annotations
 
 KB_LABELS: dict[str, tuple[str, str]] = {
     "tab_review": ("지식 베이스 검토", "Knowledge base review"),
+    "chart_bar": ("막대", "Bar"),
+    "chart_line": ("선", "Line"),
+    "chart_pie": ("파이", "Pie"),
+    "chart_table": ("표만", "Table only"),
+    "chart_nothing": ("바꿀 결과가 아직 없어요. 먼저 질문해 주세요.", "There is no result to redraw yet; ask a question first."),
+    "chart_undrawable": ("이 결과에는 이름 열과 숫자 열이 함께 있지 않아 그래프로 그릴 수 없어요. 표로 보여 드려요.",
+                         "This result has no label column beside a number column to plot, so it stays a table."),
+    "chart_no_pie": ("파이는 값이 {slices}개 이하이고 음수가 없으며 묶음이 하나일 때만 그려요. 다른 그래프로 그렸어요.",
+                     "A pie needs at most {slices} values, none negative, in one grouping; drawn another way instead."),
+    "history_gone": ("그 질문은 기록에 없어요.", "That question is not in the history."),
     "save_example": ("예시로 저장", "Save as example"),
     "saved": ("예시 #{id}로 저장했어요. 이제 이 질문에 바로 답해요.", "Saved as example #{id}; this question is answered from now on."),
     "replaced": ("같은 질문의 예시 #{id}를 새 SQL로 바꿨어요.", "Replaced example #{id} for the same question with this SQL."),

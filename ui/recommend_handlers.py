@@ -25,12 +25,6 @@ class RecommendView(NamedTuple):
     stop: Any = None  # the stop button's update, for the streamed turn
 
 
-def option_text(selected: gr.SelectData) -> str:
-    """The message a tapped option sends: its value (a plain sentence the engine reads like typed text)."""
-    value = selected.value
-    return str(value.get("value") or value.get("label") or "") if isinstance(value, dict) else str(value or "")
-
-
 def compare_text(history) -> str:
     """The compare button's message, in the conversation's language."""
     return "추천 제품 비교해줘" if reply_language(None, chat_history(history)) == "ko" else "Compare them"

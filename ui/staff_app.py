@@ -10,7 +10,7 @@ import gradio as gr
 from core.errors import StaffOnly
 from engine.limits import TurnLimiter
 from engine.session import ChatSession
-from ui import analytics_handlers, handlers, kb_handlers, render, staff_kb, staff_leads, widgets
+from ui import analytics_handlers, analytics_tools, handlers, kb_handlers, render, staff_kb, staff_leads, widgets
 from ui.downloads import DownloadStore
 from ui.kb_labels import kb_both
 from ui.labels import both, text
@@ -59,19 +59,25 @@ def _refused(history, exc: Exception):
 def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: dict) -> None:
     session = gr.State(ChatSession())
     chart_spec = gr.State(None)
-    memory = gr.State(kb_handlers.empty_memory())  # which question and SQL each answer came from
+    result = gr.State(None)  # the result on show, what the chart switcher redraws
+    memory = gr.State(kb_handlers.empty_memory())  # which question and SQL each answer came from; the history
     edited = gr.State(None)  # the edited SQL that produced the shown result, once it ran
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chat = widgets.chat("chat_analytics", "analytics-chat")
             message, send, stop, clear = widgets.chat_inputs("input_analytics", "analytics-input")
             save, note = staff_kb.feedback_row()
+            asked = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[], type="index", visible=False,
+                               label=kb_both("history"), samples_per_page=8, elem_id="analytics-history")
             gr.Examples(EXAMPLES, inputs=[message], label=both("examples"), api_visibility="private")
         with gr.Column(scale=2):
             with gr.Accordion(both("show_sql"), open=True):
                 sql = gr.Code(language="sql", label=both("sql_code"), interactive=True, lines=3, max_lines=8,
                               wrap_lines=True, elem_id="analytics-sql")
                 run = gr.Button(both("run_sql"), variant="secondary", elem_id="analytics-run-sql")
+                kind = gr.Radio(analytics_tools.chart_choices(), value=None, label=kb_both("chart_kind"),
+                                elem_id="analytics-chart-kind")
+                chart_note = gr.HTML(visible=False, elem_id="analytics-chart-note")
                 table = gr.Dataframe(label=both("result_table"), interactive=False, max_height=300,
                                      elem_id="analytics-table", visible=False)
                 download = gr.HTML(visible=False, elem_id="analytics-csv")
@@ -80,7 +86,8 @@ def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: d
                 pie = gr.HTML(visible=False, elem_id="analytics-pie")
                 with gr.Accordion(both("kb_examples"), open=False):
                     examples = gr.HTML(render.empty_panel("panel_empty_examples"), elem_id="analytics-examples")
-    outputs = [chat, message, session, sql, examples, table, download, bar, line, pie, chart_spec]
+    outputs = [chat, message, session, sql, examples, table, download, bar, line, pie, chart_spec, result, kind]
+    max_chars = context.engine.settings.max_input_chars
 
     def turn(text_in, history, state, backend, remembered, request: gr.Request):
         try:
@@ -90,25 +97,41 @@ def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: d
             return
         yield from kb_handlers.track_turn(
             analytics_handlers.analytics_stream(engine, text_in, history, state, backend,
-                                      stop_key=widgets.stop_key(request, "analytics"),
-                                      csv_link=context.csv_link(request)), text_in, remembered)
+                                                stop_key=widgets.stop_key(request, "analytics"),
+                                                csv_link=context.csv_link(request)),
+            text_in, remembered, max_chars)
 
-    def run_edited(sql_text, history, chart, request: gr.Request):
+    def run_edited(sql_text, history, chart, chosen, request: gr.Request):
         try:
             engine = context.engine_for(request)
         except StaffOnly as exc:
             skip = gr.skip()
-            return _refused(history, exc), skip, skip, skip, skip, skip, skip
-        view = analytics_handlers.run_edited_sql(engine, sql_text, history, chart, context.csv_link(request))
+            return _refused(history, exc), skip, skip, skip, skip, skip, skip, skip
+        view = analytics_handlers.run_edited_sql(engine, sql_text, history, chart, context.csv_link(request), chosen)
         return (*view, kb_handlers.edited_sql(view, sql_text))
 
-    turns = widgets.wire_turn(turn, "analytics", message, send, stop, chat,
-                              [message, chat, session, sql_generator, memory], [*outputs, stop, memory, edited], network)
-    run.click(run_edited, [sql, chat, chart_spec], [chat, table, download, bar, line, pie, edited],
+    def switch(chosen, shown, state, request: gr.Request):
+        context.staff(request)
+        return analytics_tools.switch_chart(chosen, shown, state)
+
+    turn_inputs = [message, chat, session, sql_generator, memory]
+    turn_outputs = [*outputs, stop, memory, edited]
+    turns = widgets.wire_turn(turn, "analytics", message, send, stop, chat, turn_inputs, turn_outputs, network)
+    # A chip under a refusal, or a question picked from the history, is sent as the analyst's next question.
+    picked = [chat.option_select(handlers.option_text, None, [message], api_visibility="private"),
+              asked.click(analytics_tools.pick_question, [asked, memory], [message], api_visibility="private")]
+    turns += [event.success(turn, turn_inputs, turn_outputs, concurrency_id="analytics", show_progress="hidden",
+                            **network) for event in picked]
+    for event in turns:
+        event.then(analytics_tools.history_samples, [memory], [asked], api_visibility="private")
+    run.click(run_edited, [sql, chat, chart_spec, kind], [chat, table, download, bar, line, pie, result, edited],
               api_visibility="private", concurrency_limit=2)
+    kind.input(switch, [kind, result, session], [bar, line, pie, chart_spec, session, chart_note, kind],
+               api_visibility="private")
     for trigger in (clear.click, chat.clear):
         trigger(analytics_handlers.clear_analytics, None, outputs, api_visibility="private", cancels=turns).then(
-            widgets.hide, None, [stop], api_visibility="private")
+            lambda: (gr.update(visible=False), gr.update(visible=False)), None, [stop, chart_note],
+            api_visibility="private")
     staff_kb.wire_feedback(context, chat, sql, memory, edited, save, note, (clear.click, chat.clear))
 
 

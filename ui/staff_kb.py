@@ -64,7 +64,7 @@ def wire_feedback(context, chat: gr.Chatbot, sql: gr.Code, memory: gr.State, edi
     chat.feedback_options = ("Like", "Dislike")
     chat.like(liked, [memory, sql], [note], **PRIVATE)
     for trigger in clear_triggers:
-        trigger(lambda: (kb_handlers.empty_memory(), None), None, [memory, edited], **PRIVATE)
+        trigger(lambda kept: (kb_handlers.cleared_memory(kept), None), [memory], [memory, edited], **PRIVATE)
 
 
 def _open(desk, staff, ident):

@@ -129,9 +129,9 @@ def test_a_csv_can_be_fetched_only_by_the_session_that_made_it(staffed):
     staff = f"{server.url}/staff"
     alice = {"rc_staff": _sign_in(server.url, "alice", PASSWORD).cookies["rc_staff"]}
     bob = {"rc_staff": _sign_in(server.url, "bob", PASSWORD + "!").cookies["rc_staff"]}
-    run_sql = next(d for d in config(staff, alice).json()["dependencies"] if len(d["inputs"]) == 3
+    run_sql = next(d for d in config(staff, alice).json()["dependencies"] if len(d["inputs"]) == 4
                    and d.get("api_name", "").startswith("run_edited"))
-    outcome = call(staff, run_sql["id"], ["SELECT prdtCd, COUNT(*) AS n FROM customer GROUP BY prdtCd", [], None],
+    outcome = call(staff, run_sql["id"], ["SELECT prdtCd, COUNT(*) AS n FROM customer GROUP BY prdtCd", [], None, None],
                    cookies=alice)
     link_html = json.dumps(outcome["output"]["data"])
     token = link_html.split("/staff/download/")[1].split('\\"')[0]

@@ -1,0 +1,77 @@
+"""A real browser (Debian's Chromium through Playwright) on the staff app: an ambiguous question asked back with
+choice chips, a chip that answers, the chart switched to a pie and kept for a follow-up, and a question re-run
+from the session's history with one click; a refusal right after an answer still ends with the stop button gone.
+
+`UPDATE_SCREENSHOTS=1` also writes the README's screenshot into docs/.
+"""
+from __future__ import annotations
+
+import pytest
+
+from test_browser import CHROMIUM, WAIT_MS, _send, _shoot, _wait_for_text, page  # noqa: F401  (the page fixture)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: apt-get install -y chromium"),
+]
+
+
+def _answers(page) -> int:
+    return page.locator("#analytics-chat .message-row").count()
+
+
+def _wait_for_more_answers(page, than: int) -> None:
+    # Past the page's own echo of the question (one row) to the turn's own bubble, which shows the stop button
+    # in the same update; then the turn is over once the button has gone.
+    page.wait_for_function(f"document.querySelectorAll('#analytics-chat .message-row').length > {than} + 1",
+                           timeout=WAIT_MS)
+    page.locator("#analytics-input-stop").wait_for(state="hidden", timeout=WAIT_MS)  # the turn has ended
+
+
+def test_chips_chart_switcher_and_history_in_a_real_browser(running_app, page, tmp_path):  # noqa: F811
+    url, _ = running_app
+    page.goto(f"{url}/staff/")
+    page.locator("#analytics-input textarea").wait_for(timeout=WAIT_MS)
+
+    _send(page, "analytics", "가장 많은 건?")
+    chip = page.locator("#analytics-chat button").filter(has_text="사용자 수가 가장 많은 제품군은?").last
+    chip.wait_for(state="visible", timeout=WAIT_MS)
+    before = _answers(page)
+    assert before >= 2, "no chat messages found: the selector no longer matches Gradio's markup"
+    chip.click()
+    _wait_for_text(page, "#analytics-sql", "GROUP BY prdtGrpCd")
+    _wait_for_more_answers(page, before)
+
+    before = _answers(page)
+    _send(page, "analytics", "연령대별 정수기 사용자 수 그래프")
+    _wait_for_more_answers(page, before)
+    page.locator("#analytics-line").wait_for(state="visible", timeout=WAIT_MS)
+    page.locator("#analytics-chart-kind label").filter(has_text="파이").click()
+    page.locator("#analytics-pie svg[role=img]").wait_for(state="visible", timeout=WAIT_MS)
+    assert not page.locator("#analytics-line").is_visible()
+
+    first_pie = page.locator("#analytics-pie").inner_html()
+    before = _answers(page)
+    _send(page, "analytics", "그럼 공기청정기는?")
+    _wait_for_more_answers(page, before)
+    _wait_for_text(page, "#analytics-sql", "공기청정기")
+    page.wait_for_function(  # the follow-up's own pie, drawn from its numbers
+        f"(() => {{ const p = document.querySelector('#analytics-pie'); return p && p.querySelector('svg[role=img]') && "
+        f"p.innerHTML !== {first_pie!r}; }})()", timeout=WAIT_MS)
+    assert page.locator("#analytics-chart-kind input[value='pie']").is_checked()
+
+    history = page.locator("#analytics-history")
+    history.wait_for(state="visible", timeout=WAIT_MS)
+    assert history.locator("button, tr, td").filter(has_text="가장 많은 건?").count() >= 1
+    before = _answers(page)
+    history.locator("button, td").filter(has_text="사용자 수가 가장 많은 제품군은?").first.click()
+    _wait_for_more_answers(page, before)
+    _wait_for_text(page, "#analytics-sql", "GROUP BY prdtGrpCd")
+    _shoot(page, tmp_path, "staff-analytics-tools")
+
+    # A refusal right after an answer ends in milliseconds; its stop button must still go (it once stayed).
+    for question in ("총 정수기 사용자 알려줘", "성격별 사용자 수"):
+        before = _answers(page)
+        _send(page, "analytics", question)
+        _wait_for_more_answers(page, before)
+    page.locator("#analytics-chat button").filter(has_text="사용자 수").last.wait_for(state="visible", timeout=WAIT_MS)
