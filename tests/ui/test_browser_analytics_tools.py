@@ -59,6 +59,7 @@ def test_chips_chart_switcher_and_history_in_a_real_browser(running_app, page, t
         f"(() => {{ const p = document.querySelector('#analytics-pie'); return p && p.querySelector('svg[role=img]') && "
         f"p.innerHTML !== {first_pie!r}; }})()", timeout=WAIT_MS)
     assert page.locator("#analytics-chart-kind input[value='pie']").is_checked()
+    _shoot(page, tmp_path, "screenshot-analytics-tools")
 
     history = page.locator("#analytics-history")
     history.wait_for(state="visible", timeout=WAIT_MS)
@@ -67,7 +68,6 @@ def test_chips_chart_switcher_and_history_in_a_real_browser(running_app, page, t
     history.locator("button, td").filter(has_text="사용자 수가 가장 많은 제품군은?").first.click()
     _wait_for_more_answers(page, before)
     _wait_for_text(page, "#analytics-sql", "GROUP BY prdtGrpCd")
-    _shoot(page, tmp_path, "staff-analytics-tools")
 
     # A refusal right after an answer ends in milliseconds; its stop button must still go (it once stayed).
     for question in ("총 정수기 사용자 알려줘", "성격별 사용자 수"):
