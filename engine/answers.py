@@ -12,6 +12,7 @@ from db.catalog import PRODUCTS_BY_CODE
 from engine.columns import ColumnMeaning, describe_column, format_label, format_measure, split_columns
 from engine.korean import copula, ro, subject_particle, topic
 
+_TOP_ONE = re.compile(r"\bORDER\s+BY\b[^;]*\bLIMIT\s+1\s*;?\s*$", re.I)
 _FEW = ("least", "fewest", "lowest", "smallest", "bottom", "적은", "낮은", "작은")
 
 
@@ -241,9 +242,14 @@ def _describe_groups(question, columns, rows, labels, numbers, subject: Subject,
         if within:  # "가구원 수별 제품군 비율": each 제품군's part of its 가구원 수, not of everyone
             what = f"{dims[0]}별 {dims[1]} {topic(measure.label('ko'))}"
         head = (f"{subject.ko}의 " if subject.filtered else "") + what
+        counted = measure.role == "count" or measure.stat == "sum"
+        if len(ranked) == 1 and _ranks_one(sql) and len(dims) == 1:  # "사용자 수가 가장 많은 제품군은?"
+            most = ("적은" if few else "많은") if counted else ("낮은" if few else "높은")
+            among = f"{subject.ko} 중 " if subject.filtered else ""
+            return (f"{among}{subject_particle(measure.label('ko'))} 가장 {most} {topic(dims[0])} "
+                    f"{name(top)}({value(top)}){copula(name(top))[len(name(top)):]}.")
         if len(ranked) == 1:
             return _describe_one_group(name(top), top, columns, [at] + [i for i in numbers if i != at], lang)
-        counted = measure.role == "count" or measure.stat == "sum"
         adjective = ("적고" if few else "많고") if counted else ("낮고" if few else "높고")
         text = f"{head} {subject_particle(name(top))} {ro(value(top))} 가장 {adjective}, 이어서 "
         text += ", ".join(f"{name(r)}({value(r)})" for r in rest) + " 순이에요."
@@ -255,6 +261,12 @@ def _describe_groups(question, columns, rows, labels, numbers, subject: Subject,
     if within:
         head = f"Share of each {dims[1]} within its {dims[0]}"
     head += f" for {subject.en}" if subject.filtered else ""
+    if len(ranked) == 1 and _ranks_one(sql) and len(dims) == 1:
+        counted = measure.role == "count" or measure.stat == "sum"
+        most = ("fewest" if few else "most") if counted else ("lowest" if few else "highest")
+        among = f" among {subject.en}" if subject.filtered else ""
+        what = measure.label("en").removeprefix("number of ")  # "the most customers", not "most number of"
+        return f"The {dims[0]} with the {most} {what}{among} is {name(top)} ({value(top)})."
     if len(ranked) == 1:
         return _describe_one_group(name(top), top, columns, [at] + [i for i in numbers if i != at], lang)
     listed = " and ".join(f"{name(r)} ({value(r)})" for r in rest)
@@ -262,6 +274,11 @@ def _describe_groups(question, columns, rows, labels, numbers, subject: Subject,
     if len(ranked) > 3:
         text += f"; {'highest' if few else 'lowest'} for {name(last)} ({value(last)})"
     return text + f". {len(rows):,} rows in total."
+
+
+def _ranks_one(sql: str | None) -> bool:
+    """The query asked for the single top (or bottom) row, so the answer says "the most", not just the value."""
+    return bool(sql and _TOP_ONE.search(sql))
 
 
 def _describe_one_group(name: str, row, columns, order: list[int], lang: str) -> str:

@@ -229,3 +229,21 @@ def test_sql_with_backticks_cannot_close_its_block_early():
     fence = answer.splitlines()[-1]
     assert set(fence) == {"`"} and len(fence) == 4
     assert answer.splitlines()[-2] == sql and answer.count(fence) == 2
+
+
+TOP_GROUP = "SELECT prdtGrpCd, COUNT(*) AS users FROM customer GROUP BY prdtGrpCd ORDER BY users DESC, prdtGrpCd LIMIT 1"
+
+
+def test_the_single_top_row_is_named_as_the_most_in_both_languages():
+    rows = [["정수기", 24770]]
+    assert compose_answer("사용자 수가 가장 많은 제품군은?", "ko", ["prdtGrpCd", "users"], rows, sql=TOP_GROUP) == (
+        "사용자 수가 가장 많은 제품군은 정수기(24,770명)예요.")
+    assert compose_answer("Which product group has the most users?", "en", ["prdtGrpCd", "users"], rows,
+                          sql=TOP_GROUP) == "The product group with the most customers is water purifier (24,770)."
+    fewest = TOP_GROUP.replace("DESC", "ASC")
+    assert "가장 적은" in compose_answer("사용자 수가 가장 적은 제품군은?", "ko", ["prdtGrpCd", "users"], rows, sql=fewest)
+
+
+def test_one_group_that_was_not_ranked_is_not_called_the_most():
+    sql = "SELECT prdtGrpCd, COUNT(*) AS users FROM customer WHERE prdtGrpCd = '정수기' GROUP BY prdtGrpCd"
+    assert "가장" not in compose_answer("정수기 사용자 수", "ko", ["prdtGrpCd", "users"], [["정수기", 24770]], sql=sql)
