@@ -11,7 +11,7 @@ import pandas as pd
 
 from core.errors import CannotAnswer, TurnStopped
 from engine.answers import append_sql, sql_block
-from engine.charts import choose_chart
+from engine.charts import CHART_KINDS, choose_chart
 from engine.session import ChatSession
 from ui import render
 from ui.analytics_tools import kind_shown, shown_result
@@ -110,9 +110,12 @@ def analytics_turn(engine, message: str, history: list[dict], session: ChatSessi
 
 def analytics_stream(engine, message: str, history: list[dict], session: ChatSession | None,
                      backend: str | None = None, stop_key: object = None,
-                     csv_link: CsvLink | None = None) -> Iterator[AnalyticsView]:
+                     csv_link: CsvLink | None = None, shown_as: str | None = None) -> Iterator[AnalyticsView]:
     """analytics_turn as it happens: the question and a "writing SQL" bubble at once; the examples, the SQL, and
-    the table and chart as each is known; an answer an LLM writes grows in its bubble as it is written."""
+    the table and chart as each is known; an answer an LLM writes grows in its bubble as it is written.
+
+    `shown_as` is the chart switcher's value as the page sends it with the question: what a follow-up is drawn
+    as. It travels with the question, so a pick made a moment before asking cannot be lost to another event."""
     message, history, session, lang, valid = stream_start(engine, message, history, session)
     if not valid:
         yield analytics_turn(engine, message, history, session, backend, csv_link)._replace(stop=hidden())
@@ -126,6 +129,8 @@ def analytics_stream(engine, message: str, history: list[dict], session: ChatSes
     yield AnalyticsView(with_messages(history, *user, steps.message()), "", skip, skip, skip, skip, skip,
                         skip, skip, skip, skip, skip, skip, shown())
     work = copy.deepcopy(session)
+    if shown_as in CHART_KINDS:
+        work.chart_kind = shown_as
     result, answer_lang = None, lang or "en"
     for step, data in run_turn(lambda progress: engine.ask(message, work, backend, progress), stop_key):
         if step == "examples":

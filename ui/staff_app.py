@@ -89,7 +89,7 @@ def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: d
     outputs = [chat, message, session, sql, examples, table, download, bar, line, pie, chart_spec, result, kind]
     max_chars = context.engine.settings.max_input_chars
 
-    def turn(text_in, history, state, backend, remembered, request: gr.Request):
+    def turn(text_in, history, state, backend, remembered, shown_as, request: gr.Request):
         try:
             engine = context.engine_for(request)
         except StaffOnly as exc:
@@ -98,7 +98,7 @@ def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: d
         yield from kb_handlers.track_turn(
             analytics_handlers.analytics_stream(engine, text_in, history, state, backend,
                                                 stop_key=widgets.stop_key(request, "analytics"),
-                                                csv_link=context.csv_link(request)),
+                                                csv_link=context.csv_link(request), shown_as=shown_as),
             text_in, remembered, max_chars)
 
     def run_edited(sql_text, history, chart, chosen, request: gr.Request):
@@ -114,7 +114,7 @@ def _analytics_tab(context: StaffContext, sql_generator: gr.Dropdown, network: d
         context.staff(request)
         return analytics_tools.switch_chart(chosen, shown, state)
 
-    turn_inputs = [message, chat, session, sql_generator, memory]
+    turn_inputs = [message, chat, session, sql_generator, memory, kind]
     turn_outputs = [*outputs, stop, memory, edited]
     turns = widgets.wire_turn(turn, "analytics", message, send, stop, chat, turn_inputs, turn_outputs, network)
     # A chip under a refusal, or a question picked from the history, is sent as the analyst's next question.

@@ -191,3 +191,19 @@ def test_clearing_the_chat_keeps_the_history(engine):
     cleared = kb_handlers.cleared_memory(memory)
     assert cleared["current"] is None and cleared["answers"] == {} and cleared["asked"] == [BY_PRODUCT]
     assert kb_handlers.cleared_memory("junk") == kb_handlers.empty_memory()
+
+
+def test_the_switchers_value_sent_with_a_follow_up_draws_it_even_if_the_session_missed_the_pick(engine):
+    view = ask(engine, BY_AGE)  # drawn as a line; the session never heard of a pick
+    stream = analytics_handlers.analytics_stream(engine, "그럼 공기청정기는?", view.history, view.session, "rules",
+                                                 shown_as="pie")
+    *_, last = stream
+    assert last.chart["type"] == "pie" and last.session.chart_kind == "pie"
+
+
+@pytest.mark.parametrize("shown_as", ["<img src=x>", "doughnut", 7, None])
+def test_a_switcher_value_outside_the_four_kinds_is_ignored(engine, shown_as):
+    view = ask(engine, BY_AGE)
+    *_, last = analytics_handlers.analytics_stream(engine, "그럼 공기청정기는?", view.history, view.session, "rules",
+                                                   shown_as=shown_as)
+    assert last.chart["type"] == "line" and last.session.chart_kind is None
