@@ -85,19 +85,28 @@ class CannotAnswer(ChatError):
     code = "cannot_answer"
     exit_code = 2
     refused = True
-    ko = "이 질문은 답할 수 없어요. 이런 질문은 어떠세요?\n{suggestions}"
-    en = "I can't answer that one. You could try:\n{suggestions}"
+    ko = "이 질문은 답할 수 없어요. {why}이런 질문은 어떠세요?\n{suggestions}"
+    en = "I can't answer that one. {why}You could try:\n{suggestions}"
 
-    def __init__(self, detail: str = "", suggestions: list[str] | None = None):
+    def __init__(self, detail: str = "", suggestions: list[str] | None = None, why: dict[str, str] | None = None):
+        """`why` is the backend's one-sentence reason by language ({"ko": ..., "en": ...}), when it gave one."""
         self.suggestions = list(suggestions or [])
+        self.why = {lang: str(text).strip() for lang, text in (why or {}).items() if str(text).strip()}
         super().__init__(detail, suggestions="\n".join(f"- {s}" for s in self.suggestions))
+
+    def message(self, lang: str = "en") -> str:
+        why = self.why.get("ko" if lang == "ko" else "en", "")
+        template = self.ko if lang == "ko" else self.en
+        return template.format(why=f"{why} " if why else "", suggestions=self.params["suggestions"]).rstrip()
 
     def lead(self, lang: str = "en") -> str:
         """The message without its list, for a front end that shows the questions as buttons instead."""
-        return (self.ko if lang == "ko" else self.en).split("\n", 1)[0]
+        return self.message(lang).split("\n", 1)[0]
 
     def to_json(self, lang: str = "en") -> dict:
-        return {**super().to_json(lang), "suggestions": self.suggestions}
+        payload = {**super().to_json(lang), "suggestions": self.suggestions}
+        why = self.why.get("ko" if lang == "ko" else "en")
+        return {**payload, "why": why} if why else payload
 
 
 class AmbiguousQuestion(CannotAnswer):

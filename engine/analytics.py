@@ -170,7 +170,7 @@ class AnalyticsPipeline:
             raise AmbiguousQuestion("the question has several readings", suggestions=list(result.suggestions))
         if not sql:
             suggestions = list(result.suggestions) or [example.question for example in examples]
-            raise CannotAnswer("the backend produced no SQL", suggestions=suggestions)
+            raise CannotAnswer("the backend produced no SQL", suggestions=suggestions, why=dict(result.why or {}))
         return sql
 
     def run_sql(self, sql: str):

@@ -83,6 +83,8 @@ class SqlResult:
     # The backend declines because the question can mean several things ("가장 많은 건?"): `suggestions`
     # are then its readings, and the user is asked to pick one instead of being given a guess.
     ambiguous: bool = False
+    # Why it declined, in one short sentence per language ({"ko": ..., "en": ...}), shown with the refusal.
+    why: dict[str, str] = field(default_factory=dict)
 
 
 class Backend:

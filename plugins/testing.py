@@ -214,7 +214,8 @@ def check_sql_result(backend, result) -> None:
              "sql is None (declined) or a non-empty string")
     _require(isinstance(result.raw, str), backend, "raw is the backend's output as text")
     _require(all(isinstance(s, str) for s in result.suggestions), backend, "suggestions are strings")
-    _check_no_secret(backend, result.raw, result.sql or "", *result.suggestions)
+    _require(all(isinstance(s, str) for s in dict(result.why or {}).values()), backend, "reasons are strings")
+    _check_no_secret(backend, result.raw, result.sql or "", *result.suggestions, *dict(result.why or {}).values())
 
 
 def check_sql_generator(backend) -> list[SqlResult]:

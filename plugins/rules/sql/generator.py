@@ -11,7 +11,7 @@ import json
 from core.text import fold, same_question
 from core.vocabulary import GROUP_MENTION, GROUPS, group_name, mentioned_group
 from plugins.base import Example, SqlGenerator, SqlRequest, SqlResult
-from plugins.rules.sql.decline import Decline
+from plugins.rules.sql.decline import Decline, says
 from plugins.rules.sql.glossary import apply_terms, strip_terms
 from plugins.rules.sql.parser import read_conversation
 from plugins.rules.sql.render import render
@@ -107,7 +107,7 @@ class RulesSqlGenerator(SqlGenerator):
         if decline.reason == "ambiguous":
             choices = AMBIGUOUS_CHOICES["ko" if request.language == "ko" else "en"]
             return SqlResult(sql=None, raw=_dump(raw), suggestions=choices, ambiguous=True)
-        return SqlResult(sql=None, raw=_dump(raw),
+        return SqlResult(sql=None, raw=_dump(raw), why=says(decline.reason, decline.detail),
                          suggestions=suggestions(request.language, request.question, decline.subject))
 
     def _closest_example(self, request: SqlRequest) -> Example | None:
