@@ -20,12 +20,16 @@ def _answers(page) -> int:
     return page.locator("#analytics-chat .message-row").count()
 
 
-def _wait_for_more_answers(page, than: int) -> None:
-    # Past the page's own echo of the question (one row) to the turn's own bubble, which shows the stop button
-    # in the same update; then the turn is over once the button has gone.
+def _wait_for_more_answers(page, than: int, question: str) -> None:
+    """Until the turn for `question` is over: its bubble is in the chat and the question heads the history,
+    which the page updates only once the whole turn event has ended (the stop button alone can mislead: a
+    turn's last update may land after the next turn has begun)."""
     page.wait_for_function(f"document.querySelectorAll('#analytics-chat .message-row').length > {than} + 1",
                            timeout=WAIT_MS)
-    page.locator("#analytics-input-stop").wait_for(state="hidden", timeout=WAIT_MS)  # the turn has ended
+    page.wait_for_function(
+        "q => { const first = document.querySelector('#analytics-history button, #analytics-history td');"
+        " return first !== null && first.innerText.trim() === q; }", arg=question, timeout=WAIT_MS)
+    page.locator("#analytics-input-stop").wait_for(state="hidden", timeout=WAIT_MS)
 
 
 def test_chips_chart_switcher_and_history_in_a_real_browser(running_app, page, tmp_path):  # noqa: F811
@@ -40,11 +44,11 @@ def test_chips_chart_switcher_and_history_in_a_real_browser(running_app, page, t
     assert before >= 2, "no chat messages found: the selector no longer matches Gradio's markup"
     chip.click()
     _wait_for_text(page, "#analytics-sql", "GROUP BY prdtGrpCd")
-    _wait_for_more_answers(page, before)
+    _wait_for_more_answers(page, before, "사용자 수가 가장 많은 제품군은?")
 
     before = _answers(page)
     _send(page, "analytics", "연령대별 정수기 사용자 수 그래프")
-    _wait_for_more_answers(page, before)
+    _wait_for_more_answers(page, before, "연령대별 정수기 사용자 수 그래프")
     page.locator("#analytics-line").wait_for(state="visible", timeout=WAIT_MS)
     page.locator("#analytics-chart-kind label").filter(has_text="파이").click()
     page.locator("#analytics-pie svg[role=img]").wait_for(state="visible", timeout=WAIT_MS)
@@ -53,7 +57,7 @@ def test_chips_chart_switcher_and_history_in_a_real_browser(running_app, page, t
     first_pie = page.locator("#analytics-pie").inner_html()
     before = _answers(page)
     _send(page, "analytics", "그럼 공기청정기는?")
-    _wait_for_more_answers(page, before)
+    _wait_for_more_answers(page, before, "그럼 공기청정기는?")
     _wait_for_text(page, "#analytics-sql", "공기청정기")
     page.wait_for_function(  # the follow-up's own pie, drawn from its numbers
         f"(() => {{ const p = document.querySelector('#analytics-pie'); return p && p.querySelector('svg[role=img]') && "
@@ -66,12 +70,12 @@ def test_chips_chart_switcher_and_history_in_a_real_browser(running_app, page, t
     assert history.locator("button, tr, td").filter(has_text="가장 많은 건?").count() >= 1
     before = _answers(page)
     history.locator("button, td").filter(has_text="사용자 수가 가장 많은 제품군은?").first.click()
-    _wait_for_more_answers(page, before)
+    _wait_for_more_answers(page, before, "사용자 수가 가장 많은 제품군은?")
     _wait_for_text(page, "#analytics-sql", "GROUP BY prdtGrpCd")
 
     # A refusal right after an answer ends in milliseconds; its stop button must still go (it once stayed).
     for question in ("총 정수기 사용자 알려줘", "성격별 사용자 수"):
         before = _answers(page)
         _send(page, "analytics", question)
-        _wait_for_more_answers(page, before)
+        _wait_for_more_answers(page, before, question)
     page.locator("#analytics-chat button").filter(has_text="사용자 수").last.wait_for(state="visible", timeout=WAIT_MS)
