@@ -16,7 +16,7 @@ from engine.session import ChatSession
 from ui import render
 from ui.analytics_tools import kind_shown, shown_result
 from ui.charts import chart_updates
-from ui.handlers import (assistant, chat_history, error_message, hidden, message_text, reply_language, shown,
+from ui.handlers import (assistant, chat_history, error_message, hidden, reply_language, shown, turn_start,
                          stream_start, user_bubble, with_messages)
 from ui.labels import both, text
 from ui.turns import Steps, run_turn
@@ -86,9 +86,7 @@ def refusal_bubble(exc: Exception, lang: str | None) -> dict:
 def analytics_turn(engine, message: str, history: list[dict], session: ChatSession | None,
                    backend: str | None = None, csv_link: CsvLink | None = None) -> AnalyticsView:
     """One employee question -> the answer in the chat, and the SQL, examples, table, CSV and chart panels."""
-    message, history = message_text(message), chat_history(history)
-    session = session if session is not None else ChatSession()
-    lang = reply_language(message, history)
+    message, history, session, lang = turn_start(message, history, session)
     try:
         answer = engine.ask(message, session, backend)
     except Exception as exc:

@@ -103,13 +103,18 @@ def option_text(selected: gr.SelectData) -> str:
     return str(value.get("value") or value.get("label") or "") if isinstance(value, dict) else str(value or "")
 
 
+def turn_start(message, history, session):
+    """What every turn does first: the payload as text and a chat, a session, and the language to reply in."""
+    message, history = message_text(message), chat_history(history)
+    session = session if session is not None else ChatSession()
+    return message, history, session, reply_language(message, history)
+
+
 def stream_start(engine, message, history, session):
     """What both streamed turns do first: coerce the payload, drop the page's own echo, and check the message,
     so an invalid one is answered by the plain turn without a step bubble."""
     message, history = message_text(message), chat_history(history)
-    history = without_echo(history, message)
-    session = session if session is not None else ChatSession()
-    lang = reply_language(message, history)
+    message, history, session, lang = turn_start(message, without_echo(history, message), session)
     try:
         validate_message(message, engine.settings.max_input_chars)
     except ChatError:

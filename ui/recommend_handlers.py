@@ -12,7 +12,7 @@ from core.errors import TurnStopped
 from engine.refine import options
 from engine.session import ChatSession
 from ui import cards, render
-from ui.handlers import (assistant, chat_history, error_message, hidden, message_text, reply_language, shown,
+from ui.handlers import (assistant, chat_history, error_message, hidden, reply_language, shown, turn_start,
                          stream_start, user_bubble, with_messages)
 from ui.turns import Steps, run_turn
 
@@ -42,9 +42,7 @@ def recommendation_bubble(trace: dict) -> dict:
 def recommend_turn(engine, message: str, history: list[dict], session: ChatSession | None,
                    backend: str | None = None) -> RecommendView:
     """One customer message -> the reply with bars in the chat and the 'show vector' panel."""
-    message, history = message_text(message), chat_history(history)
-    session = session if session is not None else ChatSession()
-    lang = reply_language(message, history)
+    message, history, session, lang = turn_start(message, history, session)
     try:
         rec = engine.recommend(message, session, backend)
     except Exception as exc:
