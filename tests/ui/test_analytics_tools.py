@@ -207,3 +207,10 @@ def test_a_switcher_value_outside_the_four_kinds_is_ignored(engine, shown_as):
     *_, last = analytics_handlers.analytics_stream(engine, "그럼 공기청정기는?", view.history, view.session, "rules",
                                                    shown_as=shown_as)
     assert last.chart["type"] == "line" and last.session.chart_kind is None
+
+
+@pytest.mark.parametrize("kind", ["<script>", 5, ["pie"]])
+def test_an_edited_sql_with_a_kind_the_switcher_does_not_offer_is_drawn_as_before(engine, kind):
+    sql = "SELECT prdtGrpCd, COUNT(*) AS users FROM customer GROUP BY prdtGrpCd"
+    view = analytics_handlers.run_edited_sql(engine, sql, [], {"title": "제품군별 사용자 수"}, None, kind)
+    assert drawn(view.bar, view.line, view.pie) == "bar" and view.result["columns"] == ["prdtGrpCd", "users"]
